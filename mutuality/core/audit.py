@@ -1,0 +1,64 @@
+"""Writing the audit log. Every service that changes shared state calls `audit_record`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from mutuality.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from mutuality.accounts.models import User
+    from mutuality.orgs.models import Organization
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of `obj` as JSON-ready values (foreign keys as their ids)."""
+    data: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            data[name] = getattr(obj, field.attname)
+        else:
+            data[name] = _jsonable(getattr(obj, name))
+    return data
+
+
+def audit_record(
+    *,
+    org: Organization | None,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    label: str | None = None,
+) -> AuditEvent:
+    """Append one event. Call inside the service's transaction so both commit together."""
+    return AuditEvent.objects.create(
+        org=org,
+        actor=actor,
+        actor_label=(actor.display_name if actor is not None else "system"),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=(label if label is not None else str(obj))[:300],
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,137 @@
+"""The tenant (`Organization`), its people and its units.
+
+Every other row in Mutuality belongs to exactly one organization.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:home", kwargs={"org": self.slug})
+
+
+class Role(models.TextChoices):
+    """What a person may do in the app. Being a manager is derived, not a role."""
+
+    ADMIN = "admin", "Admin"
+    FACILITATOR = "facilitator", "Facilitator"
+    MEMBER = "member", "Member"
+
+
+class Unit(models.Model):
+    """A team or department. Units form a tree through `parent`."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    leads = models.ManyToManyField("Person", blank=True, related_name="led_units")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "org",
+                Lower("name"),
+                name="unit_name_unique_in_org",
+                violation_error_message="A unit with this name already exists.",
+            ),
+        ]
+        indexes = [models.Index(fields=["org", "parent"], name="unit_org_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:unit", kwargs={"org": self.org.slug, "pk": self.pk})
+
+
+class Person(models.Model):
+    """A member of one organization, linked to a login once they accept an invitation."""
+
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    employee_id = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                "org",
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="person_email_unique_in_org",
+                violation_error_message="Someone in this organization already has this email.",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "employee_id"],
+                condition=~models.Q(employee_id=""),
+                name="person_employee_id_unique_in_org",
+                violation_error_message="Someone in this organization already has this employee id.",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_user_unique_in_org",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org", "is_active", "name"], name="person_directory"),
+            models.Index(fields=["org", "unit", "is_active"], name="person_org_unit"),
+            models.Index(fields=["org", "manager"], name="person_org_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("orgs:person", kwargs={"org": self.org.slug, "pk": self.pk})
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.FACILITATOR
