@@ -15,7 +15,7 @@ from mutuality.accounts.models import User
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.services import organization_create, person_create, unit_create
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
 
 
 def make_user(email: str, name: str) -> User:

@@ -14,4 +14,5 @@ def _placeholder(request: HttpRequest, *args: object, **kwargs: object) -> HttpR
 
 urlpatterns = [
     path("tokens/", _placeholder, name="tokens"),
+    path("invite/<int:pk>/", _placeholder, name="invite"),
 ]
