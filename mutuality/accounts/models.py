@@ -67,6 +67,9 @@ class Invitation(models.Model):
     org = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("orgs.Person", on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True)
+    # The address the link was sent to: if the person's email changes afterwards, the
+    # link stops working, so an old address can never claim the person.
+    email = models.EmailField(blank=True)
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -99,6 +102,7 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "API token"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
+
+from mutuality.accounts import views
 
 app_name = "settings"
 
-
-def _placeholder(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
 urlpatterns = [
-    path("tokens/", _placeholder, name="tokens"),
-    path("invite/<int:pk>/", _placeholder, name="invite"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("invite/<int:pk>/", views.invite, name="invite"),
 ]
