@@ -99,3 +99,23 @@ def build_personas() -> Personas:
         facilitator=facilitator,
         outsider=outsider,
     )
+
+
+def api_token_for(person: Person, *, name: str = "Test token") -> str:
+    """A fresh personal API token for `person` in their organization; returns the secret."""
+    from mutuality.accounts.models import ApiToken, hash_secret, new_secret
+
+    secret = new_secret()
+    ApiToken.objects.create(
+        person=person,
+        org_id=person.org_id,
+        name=name,
+        prefix=secret[:8],
+        token_hash=hash_secret(secret),
+    )
+    return secret
+
+
+def api_client_for(person: Person) -> Client:
+    """A test client that sends a fresh API token of `person` with every request."""
+    return Client(headers={"Authorization": f"Bearer {api_token_for(person)}"})

@@ -3,17 +3,26 @@
 Each app contributes a Router (see `routers` in mutuality/urls.py). Authentication is a
 personal API token (`Authorization: Bearer <token>`), scoped to one organization: every
 endpoint acts in `request.auth.org` as `request.auth.person`.
+
+Every refusal is JSON `{"detail": "...", "errors": {"field": ["message"]}}` (`errors` on
+422 only). Name an operation's body argument `payload` and its query schema `filters`, so
+that error keys are the field names the client sent. The docs page and the OpenAPI
+document open only to signed-in people (or, for the document, a valid token).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -46,6 +55,10 @@ class TokenAuth(HttpBearer):
         if api_token is None:
             return None
         person = api_token.person
+        # The token is scoped to the organization it was made in; a person row always
+        # belongs to one organization, so the two must agree.
+        if api_token.org_id != person.org_id:
+            return None
         if not person.is_active or person.user is None or not person.user.is_active:
             return None
         now = timezone.now()
@@ -55,15 +68,42 @@ class TokenAuth(HttpBearer):
         return ApiAuth(token=api_token, person=person)
 
 
+def docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Open the docs page and the OpenAPI document to signed-in people only.
+
+    The API's shape is not advertised anonymously. The OpenAPI document also opens to a
+    valid API token, so client generators can fetch it with the token they will use.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated or TokenAuth()(request) is not None:
+            return view(request, *args, **kwargs)
+        match = request.resolver_match
+        if match is not None and match.url_name == "openapi-json":
+            return JsonResponse({"detail": UNAUTHENTICATED}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
+UNAUTHENTICATED = "Send a valid API token as `Authorization: Bearer <token>`."
+
 api = NinjaAPI(
     title="Mutuality API",
     version="1",
     description=(
         "Every endpoint acts in the organization of the personal API token sent as "
-        "`Authorization: Bearer <token>`. Create tokens under Settings → API tokens."
+        "`Authorization: Bearer <token>`. Create tokens under Settings → API tokens. "
+        'Errors are JSON: `{"detail": "…", "errors": {"field": ["message"]}}` '
+        "(`errors` on 422 only). Lists return `{count, limit, offset, items}`."
     ),
     auth=TokenAuth(),
     urls_namespace="api",
+    # Swagger UI's bundle is served from ninja's static folder (no CDN). Its default spec
+    # validator is an outside service (validator.swagger.io): switched off.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=docs_access,
 )
 
 
@@ -74,17 +114,44 @@ def _error(request: HttpRequest, status: int, detail: Any, **extra: Any) -> Http
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     # Name each bad field: {"detail": "...", "errors": {"field": ["message"]}}.
+    # Locations look like ("body", "payload", "lead_ids", 0) or ("query", "limit"); the
+    # first two parts are ninja's, the rest names the field as the client sent it.
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [
-            str(part)
-            for part in err.get("loc", ())
-            if part not in ("body", "query", "path", "payload")
-        ]
-        errors.setdefault(".".join(loc) or "__all__", []).append(
-            str(err.get("msg", "Invalid value."))
-        )
+        loc = [str(part) for part in err.get("loc", ())]
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie", "form"):
+            loc = loc[1:]
+        if loc and loc[0] in _PARAM_NAMES:
+            loc = loc[1:]
+        field = ".".join(loc) or "__all__"
+        if field == "__all__" and err.get("type") == "missing":
+            message = "Send a JSON object as the request body."
+        elif field == "__all__" and err.get("type") == "model_attributes_type":
+            message = "The request body must be a JSON object."
+        else:
+            message = _message(err)
+        errors.setdefault(field, []).append(message)
     return _error(request, 422, "Some fields are not valid.", errors=errors)
+
+
+def _message(err: dict[str, Any]) -> str:
+    # A length bound placed after a validator is checked as a generic sequence's, and
+    # pydantic then speaks of "items"; for text, say characters.
+    ctx = err.get("ctx") or {}
+    if err.get("type") == "value_error" and ctx.get("error"):
+        # A validator's own message, without pydantic's "Value error, " in front.
+        return str(ctx["error"])
+    if isinstance(err.get("input"), str):
+        if err.get("type") == "too_short":
+            return f"Use at least {ctx.get('min_length')} characters."
+        if err.get("type") == "too_long":
+            return f"Use at most {ctx.get('max_length')} characters."
+    return str(err.get("msg", "Invalid value."))
+
+
+# The names API functions give their schema arguments (`payload: PersonCreate`,
+# `filters: Query[...]`); they are not part of what the client sends.
+_PARAM_NAMES = frozenset({"payload", "filters"})
 
 
 @api.exception_handler(ValidationError)
@@ -108,7 +175,14 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "Send a valid API token as `Authorization: Bearer <token>`.")
+    return _error(request, 401, UNAUTHENTICATED)
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Services check uniqueness first; this is only reached when a concurrent request
+    # wrote the same value between that check and the insert.
+    return _error(request, 409, "This conflicts with a change made at the same time; try again.")
 
 
 @api.exception_handler(HttpError)
