@@ -5,6 +5,8 @@ Every other row in Mutuality belongs to exactly one organization.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -44,7 +46,9 @@ class Unit(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    leads = models.ManyToManyField("Person", blank=True, related_name="led_units")
+    leads: models.ManyToManyField[Person, Any] = models.ManyToManyField(
+        "Person", blank=True, related_name="led_units"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -135,3 +139,33 @@ class Person(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.role == Role.FACILITATOR
+
+
+def new_upload_id() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class PeopleImportUpload(models.Model):
+    """A CSV file an admin has checked, kept so they can import it without choosing it again.
+
+    Only its uploader can use it, in its organization. It is deleted once imported, and
+    uploads older than a day are purged whenever a new one is stored.
+    """
+
+    # Random, so an upload id cannot be guessed from another.
+    id = models.CharField(primary_key=True, max_length=64, default=new_upload_id, editable=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField()
+    # The "full import" setting the file was checked with.
+    full = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["org", "created_at"], name="import_upload_org_at")]
+
+    def __str__(self) -> str:
+        return self.filename or self.id
