@@ -20,8 +20,8 @@ def envbool(name: str, default: str = "False") -> bool:
 
 
 def envint(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    value = os.environ.get(name, "")
+    return int(value) if value else default
 
 
 def envlist(name: str, default: str = "") -> list[str]:
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mutuality.core",
     "mutuality.accounts",
     "mutuality.orgs",
+    "mutuality.commitments",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,11 @@ MIDDLEWARE = [
     # Last, so that it sees the outcome of authentication attempts.
     "axes.middleware.AxesMiddleware",
 ]
+
+# `make bench` only: count queries and time each request, and route a bare baseline view.
+MUTUALITY_BENCH = envbool("MUTUALITY_BENCH")
+if MUTUALITY_BENCH:
+    MIDDLEWARE.insert(0, "mutuality.core.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "mutuality.urls"
 WSGI_APPLICATION = "mutuality.wsgi.application"
@@ -177,6 +183,8 @@ if SECURE:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = envbool("MUTUALITY_SSL_REDIRECT", "True")
+    # Load balancers probe the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = envint("MUTUALITY_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("MUTUALITY_HSTS_PRELOAD")

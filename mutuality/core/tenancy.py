@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, overload
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from mutuality.orgs.models import Organization, Person
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+View = Callable[..., HttpResponseBase]
 
 
 class OrgRequest(HttpRequest):
@@ -50,9 +50,17 @@ def memberships(user: Any) -> list[Person]:
     )
 
 
+@overload
+def org_view(view: View, *, roles: Iterable[str] | None = None) -> View: ...
+
+
+@overload
+def org_view(view: None = None, *, roles: Iterable[str] | None = None) -> Callable[[View], View]: ...
+
+
 def org_view(
-    view: Callable[..., HttpResponse] | None = None, *, roles: Iterable[str] | None = None
-) -> Any:
+    view: View | None = None, *, roles: Iterable[str] | None = None
+) -> View | Callable[[View], View]:
     """Decorate a view taking `org` from the URL: sets request.org and request.person.
 
     `roles` limits the view to people with one of those roles; others get 403 (they are
@@ -60,10 +68,10 @@ def org_view(
     """
     allowed = set(roles) if roles is not None else None
 
-    def decorator(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(func: View) -> View:
         @login_required
         @functools.wraps(func)
-        def wrapped(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, org: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             person = membership_for(request.user, org)
             if allowed is not None and person.role not in allowed:
                 raise PermissionDenied("Your role in this organization does not allow this.")
