@@ -173,6 +173,8 @@ def person_update(*, person: Person, actor: Person | None, **changes: Any) -> Pe
         and changes.get("role", person.role) != Role.ADMIN
     ):
         raise ValidationError({"role": "You cannot remove your own admin role."})
+    if actor is not None and person.pk == actor.pk and changes.get("is_active") is False:
+        raise ValidationError({"is_active": "You cannot deactivate yourself."})
     for field, value in changes.items():
         setattr(person, field, value)
     _clean_person(person)
@@ -249,6 +251,10 @@ def _clean_unit(unit: Unit) -> None:
             errors["parent"] = "The parent unit must belong to this organization."
         elif unit.pk and unit_chain_has(start=unit.parent, target=unit):
             errors["parent"] = "A unit cannot sit inside itself or one of its sub-units."
+        elif unit.is_active and not unit.parent.is_active:
+            errors["parent"] = "That unit is retired: choose an active one."
+    if unit.pk and not unit.is_active and unit.children.filter(is_active=True).exists():
+        errors["is_active"] = "Move or retire this unit's active sub-units first."
     if errors:
         raise ValidationError(errors)
     others = Unit.objects.filter(org_id=unit.org_id).exclude(pk=unit.pk)

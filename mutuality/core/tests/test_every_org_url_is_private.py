@@ -1,0 +1,66 @@
+"""Every URL under /o/<org>/ is a 404 to someone outside that organization.
+
+This walks the URLconf, so a view added later without `org_view` fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from mutuality.testing import Personas
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        else:
+            yield route
+
+
+def org_routes() -> list[str]:
+    return sorted({r for r in _walk(get_resolver().url_patterns) if r.startswith("o/<slug:org>/")})
+
+
+def _fill(route: str, org: str, pk: int) -> str:
+    path = route.replace("<slug:org>", org)
+    for converter in ("<int:pk>", "<int:id>"):
+        path = path.replace(converter, str(pk))
+    while "<" in path:  # any other parameter: a plausible value
+        start, end = path.index("<"), path.index(">")
+        path = path[:start] + str(pk) + path[end + 1 :]
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def test_there_are_org_routes_to_check() -> None:
+    assert len(org_routes()) >= 10
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_org_url_is_a_404_for_an_outsider(personas: Personas, method: str) -> None:
+    client = personas.client_for(personas.outsider)
+    for route in org_routes():
+        for pk in (personas.member.pk, personas.unit.pk, 1):
+            url = _fill(route, personas.org.slug, pk)
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (
+                f"{method.upper()} {url} gave {response.status_code}"
+            )
+
+
+def test_every_org_url_asks_an_anonymous_visitor_to_log_in(
+    client: object, personas: Personas
+) -> None:
+    from django.test import Client
+
+    anonymous = Client()
+    for route in org_routes():
+        url = _fill(route, personas.org.slug, personas.member.pk)
+        response = anonymous.get(url)
+        assert response.status_code in (302, 404), f"GET {url} gave {response.status_code}"
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
