@@ -193,8 +193,14 @@ def organizations_current(request: HttpRequest) -> Organization:
     summary="List people",
 )
 def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str, Any]:
-    """People of the organization, ordered by name, `limit` (≤ 200) at a time from `offset`."""
-    qs = _by_active(_people_of(auth_of(request).org), filters.active)
+    """People of the organization, ordered by name, `limit` (≤ 200) at a time from `offset`.
+
+    Inactive people are listed for admins only, as in the web directory; for everyone
+    else `active` is always `true`.
+    """
+    auth = auth_of(request)
+    active = filters.active if auth.person.role == Role.ADMIN else "true"
+    qs = _by_active(_people_of(auth.org), active)
     if filters.q.strip():
         q = filters.q.strip()
         qs = qs.filter(

@@ -142,7 +142,17 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
         return None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode text" export.
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            parsed.errors.append(
+                Problem(
+                    None,
+                    "The file says it is UTF-16 text but is cut short or damaged. "
+                    "Save it again as “CSV UTF-8” and choose that file.",
+                )
+            )
+            return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

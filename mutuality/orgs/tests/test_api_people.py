@@ -448,3 +448,14 @@ def test_outsiders_get_404_when_deactivating(personas: Personas, action: str) ->
     assert response.status_code == 404
     personas.member.refresh_from_db()
     assert personas.member.is_active
+
+
+def test_it_lists_inactive_people_only_to_admins(personas: Personas) -> None:
+    from mutuality.orgs.services import person_deactivate
+    from mutuality.testing import api_client_for
+
+    person_deactivate(person=personas.member2, actor=personas.admin)
+    as_member = api_client_for(personas.member).get("/api/v1/people?active=all&limit=200")
+    as_admin = api_client_for(personas.admin).get("/api/v1/people?active=all&limit=200")
+    assert personas.member2.name not in [p["name"] for p in as_member.json()["items"]]
+    assert personas.member2.name in [p["name"] for p in as_admin.json()["items"]]

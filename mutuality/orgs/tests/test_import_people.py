@@ -500,3 +500,11 @@ def test_a_manager_change_shows_who_was_recorded_before(acme: Personas) -> None:
         ("manager", "Mia Member", "Max Manager")
     ]
     assert [e.name for e in result.to_deactivate] == ["Mia Member"]
+
+
+def test_it_reports_a_damaged_utf16_file_instead_of_failing() -> None:
+    from mutuality.orgs.people_csv import read_people_csv
+
+    data = "\ufeffname,email\nAda,ada@x.test\n".encode("utf-16-le")
+    parsed = read_people_csv(b"\xff\xfe" + data[2:] + b"\x00"[:1])
+    assert parsed.errors and "damaged" in parsed.errors[0].message
