@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1 and not args[1].startswith("-"):
         command = args[1].replace("-", "_")
         args[1] = ALIASES.get(command, command)
+        if args[1] == "demo":
+            # The demo is for a laptop: no secret key to set, static files from the apps.
+            os.environ.setdefault("MUTUALITY_DEBUG", "1")
     execute_from_command_line(args)
 
 

@@ -274,3 +274,7 @@ LOGGING = {
 # --- Mutuality ------------------------------------------------------------------------------
 MUTUALITY_PAGE_SIZE = 50
 MUTUALITY_INVITATION_DAYS = envint("MUTUALITY_INVITATION_DAYS", 14)
+
+# A unit's trust ledger shows figures only with at least this many active members:
+# smaller, and it would be one or two people's own ledgers.
+MUTUALITY_LEDGER_MIN_GROUP = envint("MUTUALITY_LEDGER_MIN_GROUP", 3)

@@ -35,8 +35,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
-    # Secret for the personal iCalendar feed URL; reset to revoke old subscriptions.
-    feed_token = models.CharField(max_length=64, blank=True, db_index=True)
+    # SHA-256 (hash_secret) of the secret in the personal iCalendar feed URL; the secret
+    # itself is shown once and never stored. Reset to revoke old subscriptions.
+    feed_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects: ClassVar[UserManager] = UserManager()
 

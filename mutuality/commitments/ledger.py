@@ -1,0 +1,622 @@
+"""The trust ledger: how a person, or a unit, keeps commitments and closes issues.
+
+The definitions below are the ones docs/commitments.md states, word for word in meaning;
+the tests in tests/test_ledger*.py check exactly these.
+
+Whose figures
+- A person's ledger covers the commitments they perform (`performer`) and the issues
+  raised to them or owned by them.
+- A unit's ledger covers the commitments requested of the unit (`performer_unit`) or
+  performed by someone whose unit it is now, and the issues raised to the unit or owned
+  by someone whose unit it is now. Sub-units have their own ledgers.
+- A unit with fewer than `MUTUALITY_LEDGER_MIN_GROUP` (default 3) active members shows
+  no figures: its ledger would be one or two people's ledgers, which are theirs alone.
+
+Commitments (only promises count: commitments that were promised at some point)
+- A promise is *judged* in the window when it closed in the window as satisfied or
+  revoked, or when it is still open and its due date is before today (whatever the
+  window: a promise broken long ago and still open is overdue now).
+- *Kept*: the requester declared it satisfied on or before the due date in effect, and no
+  renegotiation of it was accepted late. A renegotiation is *in time* when it is accepted
+  on or before the due date it replaces; a late one means the promise was already broken,
+  so the new date does not excuse it (the date before it applies, and that had passed).
+- *Late*: satisfied, but not kept.
+- *Revoked*: the performer withdrew the promise.
+- *Overdue now*: still open — promised, or declared complete but not yet accepted — with
+  its due date before today, however long ago: the window does not hide it. (Completion
+  needs acceptance: until the requester declares satisfied, the commitment is not kept.)
+  In the monthly series it is placed in the month of its due date.
+- *Kept share* = kept / (kept + late + revoked + overdue now).
+- *Renegotiated in time*: judged promises with at least one renegotiation, all in time;
+  *renegotiated late*: judged promises with at least one late renegotiation.
+
+Answers
+- *Median time to answer a request*, in hours: over requests made in the window, the
+  time from the request to the performer's first answer (promise, decline, counter-offer
+  or a promise to answer by a date). Requests still waiting are counted, not timed.
+
+Issues (raised in the window)
+- *Closure rate* = issues resolved (the raiser declared satisfied) / issues raised.
+  Issues closed without confirmation, withdrawn, or still open are counted separately.
+- *Median time to closure*, in days: from raising to the raiser's satisfaction, over the
+  resolved issues.
+
+Every figure is computed by aggregate SQL (GROUP BY month) on indexed columns; medians
+fetch one numeric column. A page costs a fixed number of queries whatever the volume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from mutuality.commitments.models import (
+    Commitment,
+    CommitmentEvent,
+    CommitmentKind,
+    CommitmentMove,
+    CommitmentState,
+    Issue,
+    IssueState,
+)
+from mutuality.orgs.models import Person, Role, Unit
+from mutuality.orgs.selectors import UnitNode, unit_path, unit_tree
+
+S = CommitmentState
+M = CommitmentMove
+
+# Window choices: key → days (None = all time) and label.
+WINDOWS: dict[str, tuple[int | None, str]] = {
+    "30": (30, "Last 30 days"),
+    "90": (90, "Last 90 days"),
+    "365": (365, "Last 12 months"),
+    "all": (None, "All time"),
+}
+DEFAULT_WINDOW = "90"
+# The trend chart shows at most this many months (the most recent ones).
+MAX_MONTHS = 60
+# The first answers a performer can give to a request.
+ANSWER_MOVES = (M.PROMISE, M.DECLINE, M.COUNTER, M.COMMIT_TO_COMMIT)
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    label: str
+    start: dt.date | None  # None: all time
+    end: dt.date  # today, inclusive
+
+    def start_datetime(self) -> dt.datetime | None:
+        if self.start is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+
+    def end_datetime(self) -> dt.datetime:
+        """The first instant after the window."""
+        return timezone.make_aware(
+            dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min)
+        )
+
+
+def ledger_window(key: str | None, *, today: dt.date | None = None) -> Window:
+    """The window a key names (30, 90, 365 or all; 90 when none is given)."""
+    today = today or timezone.localdate()
+    key = (key or DEFAULT_WINDOW).strip().lower()
+    if key not in WINDOWS:
+        raise ValidationError({"window": "Choose 30, 90, 365 or all."})
+    days, label = WINDOWS[key]
+    start = None if days is None else today - dt.timedelta(days=days - 1)
+    return Window(key=key, label=label, start=start, end=today)
+
+
+# --- whose ledger, and who may see it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    person: Person | None = None
+    unit: Unit | None = None
+
+    @property
+    def is_unit(self) -> bool:
+        return self.unit is not None
+
+    @property
+    def name(self) -> str:
+        return str(self.unit if self.unit is not None else self.person)
+
+
+def _led_unit_ids(viewer: Person) -> set[int]:
+    return set(
+        Unit.leads.through.objects.filter(
+            person_id=viewer.pk, unit__org_id=viewer.org_id
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def may_see_unit_ledger(
+    viewer: Person, chain: list[tuple[int, bool]], led_ids: set[int] | None = None
+) -> bool:
+    """The one rule for a unit's ledger, given the unit and the units above it.
+
+    `chain` is (id, is_active) from the unit up to its root. Only active units have a
+    ledger. Admins and facilitators see every one; anyone else the units they lead and
+    every unit below those, through active units only (a retired unit cuts the line, as
+    it does in the unit tree).
+    """
+    if not viewer.is_active or not chain or not chain[0][1]:
+        return False
+    if viewer.role in (Role.ADMIN, Role.FACILITATOR):
+        return True
+    led = _led_unit_ids(viewer) if led_ids is None else led_ids
+    for unit_id, is_active in chain:
+        if not is_active:
+            return False
+        if unit_id in led:
+            return True
+    return False
+
+
+def units_for_ledger(*, viewer: Person) -> list[UnitNode]:
+    """The units whose ledger the viewer may see, in tree order (each with its depth).
+
+    `may_see_unit_ledger` decides, for every active unit. Two queries: the active tree,
+    and the units the viewer leads.
+    """
+    tree = unit_tree(org=viewer.org)
+    if viewer.role in (Role.ADMIN, Role.FACILITATOR):
+        return [n for n in tree.walk() if may_see_unit_ledger(viewer, [(n.pk, True)])]
+    led = _led_unit_ids(viewer)
+    visible: list[UnitNode] = []
+    for node in tree.walk():
+        chain: list[tuple[int, bool]] = []
+        current: UnitNode | None = node
+        while current is not None and len(chain) <= len(tree):
+            chain.append((current.pk, current.is_active))
+            parent_id = current.parent_id
+            current = tree.nodes.get(parent_id) if parent_id is not None else None
+        if may_see_unit_ledger(viewer, chain, led):
+            visible.append(node)
+    return visible
+
+
+def can_see_unit_ledger(*, viewer: Person, unit: Unit) -> bool:
+    """Whether the viewer may see `unit`'s ledger (`may_see_unit_ledger`). At most two
+    queries: the units above it, and the units the viewer leads."""
+    if unit.org_id != viewer.org_id:
+        return False
+    if viewer.role in (Role.ADMIN, Role.FACILITATOR):
+        return may_see_unit_ledger(viewer, [(unit.pk, unit.is_active)])
+    above = [(u.pk, u.is_active) for u in reversed(unit_path(unit=unit))]
+    return may_see_unit_ledger(viewer, [(unit.pk, unit.is_active), *above])
+
+
+def ledger_subject_for_viewer(
+    *, viewer: Person, person_pk: int | None = None, unit_pk: int | None = None
+) -> Subject:
+    """The ledger the viewer asked for, if they may see it.
+
+    A person's own ledger is theirs alone: anyone else's is refused (PermissionDenied),
+    managers and admins included — they see unit aggregates. A unit's ledger is refused
+    unless `units_for_ledger` allows it. Something outside the viewer's organization, or
+    that does not exist, is Http404.
+    """
+    if unit_pk is not None:
+        unit = Unit.objects.filter(org_id=viewer.org_id, pk=unit_pk).first()
+        if unit is None:
+            raise Http404
+        if not can_see_unit_ledger(viewer=viewer, unit=unit):
+            raise PermissionDenied(
+                "A unit's ledger is open to its leads, the leads above it, admins and facilitators."
+            )
+        return Subject(unit=unit)
+    if person_pk is None or person_pk == viewer.pk:
+        return Subject(person=viewer)
+    if not Person.objects.filter(org_id=viewer.org_id, pk=person_pk).exists():
+        raise Http404
+    raise PermissionDenied("A person's ledger is open only to that person.")
+
+
+# --- date arithmetic the database does natively -----------------------------------------------
+# Django computes dates in the current time zone on SQLite with functions written in
+# Python, called once per row; over thousands of rows they cost more than the query. These
+# expressions keep the work in the database: on SQLite in UTC (the default), datetimes are
+# stored as "YYYY-MM-DD HH:MM:SS" in UTC, so a date is a slice of the text; elsewhere they
+# fall back to Django's own (PostgreSQL's are native anyway).
+
+
+def _sqlite_in_utc() -> bool:
+    return timezone.get_current_timezone_name() == "UTC"
+
+
+class LocalDate(TruncDate):
+    """The date of a datetime column in the current time zone."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        if not _sqlite_in_utc():
+            return self.as_sql(compiler, connection, **extra_context)
+        sql, params = compiler.compile(self.lhs)
+        return f"substr({sql}, 1, 10)", params
+
+
+class MonthStart(Func):
+    """The first day of the month of a date expression."""
+
+    output_field = DateField()
+    template = "CAST(DATE_TRUNC('month', %(expressions)s) AS DATE)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        template = "(substr(%(expressions)s, 1, 7) || '-01')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+class HoursBetween(Func):
+    """(later - earlier) in hours, as a float: HoursBetween(later, earlier)."""
+
+    output_field = FloatField()
+    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+# --- the figures --------------------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Month:
+    month: dt.date  # the first day of the month
+    kept: int = 0
+    late: int = 0
+    revoked: int = 0
+    overdue: int = 0
+    issues_raised: int = 0
+    issues_resolved: int = 0
+
+    @property
+    def judged(self) -> int:
+        return self.kept + self.late + self.revoked + self.overdue
+
+    @property
+    def kept_share(self) -> float | None:
+        return _share(self.kept, self.judged)
+
+    @property
+    def closure_rate(self) -> float | None:
+        return _share(self.issues_resolved, self.issues_raised)
+
+
+@dataclass
+class Ledger:
+    subject: Subject
+    window: Window
+    today: dt.date
+    kept: int = 0
+    late: int = 0
+    revoked: int = 0
+    overdue_now: int = 0
+    # Of `overdue_now`: declared complete, waiting for the requester's acceptance.
+    overdue_awaiting_acceptance: int = 0
+    renegotiated_in_time: int = 0
+    renegotiated_late: int = 0
+    requests_answered: int = 0
+    requests_waiting: int = 0
+    median_answer_hours: float | None = None
+    issues_raised: int = 0
+    issues_resolved: int = 0
+    issues_closed_unconfirmed: int = 0
+    issues_withdrawn: int = 0
+    median_days_to_closure: float | None = None
+    months: list[Month] = field(default_factory=list)
+    # Set when the figures are withheld (a unit too small to be more than a few people's
+    # own ledgers): why, in a sentence the page and the API show instead of figures.
+    hidden_reason: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        return bool(self.hidden_reason)
+
+    @property
+    def judged(self) -> int:
+        return self.kept + self.late + self.revoked + self.overdue_now
+
+    @property
+    def kept_share(self) -> float | None:
+        return _share(self.kept, self.judged)
+
+    @property
+    def issues_open(self) -> int:
+        return (
+            self.issues_raised
+            - self.issues_resolved
+            - self.issues_closed_unconfirmed
+            - self.issues_withdrawn
+        )
+
+    @property
+    def closure_rate(self) -> float | None:
+        return _share(self.issues_resolved, self.issues_raised)
+
+
+def _members(subject: Subject) -> QuerySet[Person, Any]:
+    assert subject.unit is not None
+    return Person.objects.filter(org_id=subject.unit.org_id, unit_id=subject.unit.pk).values("id")
+
+
+def _commitment_scope(subject: Subject) -> QuerySet[Commitment]:
+    if subject.unit is not None:
+        unit = subject.unit
+        return Commitment.objects.filter(
+            Q(org_id=unit.org_id, performer_unit_id=unit.pk)
+            | Q(org_id=unit.org_id, performer_id__in=_members(subject))
+        )
+    assert subject.person is not None
+    return Commitment.objects.filter(org_id=subject.person.org_id, performer_id=subject.person.pk)
+
+
+def _issue_scope(subject: Subject) -> QuerySet[Issue]:
+    if subject.unit is not None:
+        unit = subject.unit
+        return Issue.objects.filter(
+            Q(org_id=unit.org_id, unit_id=unit.pk)
+            | Q(org_id=unit.org_id, owner_id__in=_members(subject))
+        )
+    person = subject.person
+    assert person is not None
+    return Issue.objects.filter(
+        Q(org_id=person.org_id, addressee_id=person.pk)
+        | Q(org_id=person.org_id, owner_id=person.pk)
+    )
+
+
+# How a promise's renegotiations went: none, all in time, or at least one late.
+NO_RENEGOTIATION, RENEGOTIATED_IN_TIME, RENEGOTIATED_LATE = 0, 1, 2
+
+
+def _renegotiation_code() -> Coalesce:
+    """One lookup per promise: the worst of its accepted renegotiations (see above)."""
+    worst = (
+        CommitmentEvent.objects.filter(commitment_id=OuterRef("pk"), move=M.ACCEPT_RENEGOTIATION)
+        .annotate(
+            code=Case(
+                When(previous_due_date__lt=LocalDate("at"), then=Value(RENEGOTIATED_LATE)),
+                default=Value(RENEGOTIATED_IN_TIME),
+            )
+        )
+        .order_by()
+        .values("commitment_id")
+        .annotate(worst=Max("code"))
+        .values("worst")[:1]
+    )
+    return Coalesce(Subquery(worst), Value(NO_RENEGOTIATION), output_field=IntegerField())
+
+
+def _month_of(value: dt.date | dt.datetime) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _add_commitments(ledger: Ledger, months: dict[dt.date, Month]) -> None:
+    window, today = ledger.window, ledger.today
+    satisfied_on = LocalDate("closed_at")
+    # The day a promise is placed on: the day it closed, or (still open) its due date.
+    placed_on = Coalesce(satisfied_on, "due_date", output_field=DateField())
+    # Only the subject's own rows are read (the scope's indexes); the period is an
+    # expression evaluated on those rows, because an OR of indexable conditions here
+    # would tempt the database into scanning the whole organization.
+    # Overdue now: open and past due, whatever the window (it is a fact about today).
+    overdue_now = Q(state__in=[S.PROMISED, S.COMPLETED], due_date__lt=today)
+    in_window = Q(placed_on__lte=window.end)
+    if window.start is not None:
+        in_window &= Q(placed_on__gte=window.start)
+    rows = (
+        _commitment_scope(ledger.subject)
+        .filter(
+            promised_at__isnull=False,
+            state__in=[S.SATISFIED, S.REVOKED, S.PROMISED, S.COMPLETED],
+        )
+        .annotate(placed_on=placed_on)
+        .filter(in_window | overdue_now)
+    )
+    # Grouped by every fact the definitions need, so that each is computed once per
+    # promise; the few hundred groups are then summed here.
+    groups = (
+        rows.annotate(
+            month=MonthStart("placed_on"),
+            on_time=Case(
+                When(Q(state=S.SATISFIED) & Q(placed_on__lte=F("due_date")), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            past_due=Case(
+                When(due_date__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            renegotiation=_renegotiation_code(),
+        )
+        .values_list("month", "state", "on_time", "past_due", "renegotiation")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for month_value, state, on_time, past_due, renegotiation, n in groups:
+        key = _month_of(month_value)
+        month = months.setdefault(key, Month(key))
+        judged = state in (S.SATISFIED, S.REVOKED) or past_due
+        if not judged:
+            continue
+        if state == S.SATISFIED:
+            if on_time and renegotiation != RENEGOTIATED_LATE:
+                month.kept += n
+                ledger.kept += n
+            else:
+                month.late += n
+                ledger.late += n
+        elif state == S.REVOKED:
+            month.revoked += n
+            ledger.revoked += n
+        else:
+            month.overdue += n
+            ledger.overdue_now += n
+            if state == S.COMPLETED:
+                ledger.overdue_awaiting_acceptance += n
+        if renegotiation == RENEGOTIATED_LATE:
+            ledger.renegotiated_late += n
+        elif renegotiation == RENEGOTIATED_IN_TIME:
+            ledger.renegotiated_in_time += n
+
+
+def _add_answers(ledger: Ledger) -> None:
+    window = ledger.window
+    start, end = window.start_datetime(), window.end_datetime()
+    requests = _commitment_scope(ledger.subject).filter(
+        kind=CommitmentKind.REQUEST, created_at__lt=end
+    )
+    if start is not None:
+        requests = requests.filter(created_at__gte=start)
+    first_answer = Subquery(
+        CommitmentEvent.objects.filter(commitment_id=OuterRef("pk"), move__in=ANSWER_MOVES)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    # The wait, and the state for requests not answered yet (NULL wait): one pass over the
+    # subject's own requests, served by the scope's indexes.
+    rows = (
+        requests.annotate(answered_at=first_answer)
+        .annotate(wait=HoursBetween("answered_at", "created_at"))
+        .order_by()
+        .values_list("wait", "state")
+    )
+    hours: list[float] = []
+    waiting = 0
+    for wait, state in rows:
+        if wait is not None:
+            hours.append(float(wait))
+        elif state in (S.REQUESTED, S.DEFERRED):
+            waiting += 1
+    ledger.requests_answered = len(hours)
+    ledger.median_answer_hours = statistics.median(hours) if hours else None
+    ledger.requests_waiting = waiting
+
+
+def _add_issues(ledger: Ledger, months: dict[dt.date, Month]) -> None:
+    window = ledger.window
+    start, end = window.start_datetime(), window.end_datetime()
+    issues = _issue_scope(ledger.subject).filter(raised_at__lt=end)
+    if start is not None:
+        issues = issues.filter(raised_at__gte=start)
+    rows = (
+        issues.annotate(month=MonthStart(LocalDate("raised_at")))
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            n_resolved=Count("pk", filter=Q(state=IssueState.RESOLVED)),
+            n_unconfirmed=Count("pk", filter=Q(state=IssueState.CLOSED_UNCONFIRMED)),
+            n_withdrawn=Count("pk", filter=Q(state=IssueState.WITHDRAWN)),
+        )
+        .order_by("month")
+    )
+    for row in rows:
+        key = _month_of(row["month"])
+        month = months.setdefault(key, Month(key))
+        month.issues_raised += row["n"]
+        month.issues_resolved += row["n_resolved"]
+        ledger.issues_raised += row["n"]
+        ledger.issues_resolved += row["n_resolved"]
+        ledger.issues_closed_unconfirmed += row["n_unconfirmed"]
+        ledger.issues_withdrawn += row["n_withdrawn"]
+    durations = (
+        issues.filter(state=IssueState.RESOLVED, closed_at__isnull=False)
+        .annotate(took=HoursBetween("closed_at", "raised_at"))
+        .order_by()
+        .values_list("took", flat=True)
+    )
+    days = [float(hours) / 24 for hours in durations if hours is not None]
+    ledger.median_days_to_closure = statistics.median(days) if days else None
+
+
+def _month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    months = []
+    current = first.replace(day=1)
+    while current <= last:
+        months.append(current)
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def min_group() -> int:
+    """The fewest active members a unit needs for its ledger to show figures."""
+    return max(1, int(getattr(settings, "MUTUALITY_LEDGER_MIN_GROUP", 3)))
+
+
+def ledger_for(*, subject: Subject, window: Window) -> Ledger:
+    """Every figure of the ledger for `subject` over `window`, with a monthly series.
+
+    Five queries whatever the volume (see the module docstring for the definitions); a
+    unit's costs one more, counting its active members: with fewer than `min_group()`,
+    the ledger comes back with `hidden_reason` and no figures.
+    """
+    ledger = Ledger(subject=subject, window=window, today=window.end)
+    if subject.unit is not None:
+        needed = min_group()
+        members = Person.objects.filter(
+            org_id=subject.unit.org_id, unit_id=subject.unit.pk, is_active=True
+        ).count()
+        if members < needed:
+            ledger.hidden_reason = (
+                f"{subject.unit.name} has fewer than {needed} active members, so its "
+                "figures would be one or two people's own ledgers, which are theirs "
+                "alone. They are not shown."
+            )
+            return ledger
+    months: dict[dt.date, Month] = {}
+    _add_commitments(ledger, months)
+    _add_answers(ledger)
+    _add_issues(ledger, months)
+    last = window.end.replace(day=1)
+    if window.start is not None:
+        first = window.start.replace(day=1)
+    elif months:
+        first = min(months)
+    else:
+        first = last
+    span = _month_range(min(first, last), last)[-MAX_MONTHS:]
+    ledger.months = [months.get(m, Month(m)) for m in span]
+    return ledger
