@@ -519,7 +519,8 @@ def main() -> int:
 
     compare_queries(rows, db=args.db, size=args.size)
 
-    out = RESULTS / f"{args.db}-{args.size}.json"
+    # A partial run (--only) must not replace the full run's numbers.
+    out = RESULTS / f"{args.db}-{args.size}{'.partial' if wanted else ''}.json"
     out.write_text(
         json.dumps(
             {

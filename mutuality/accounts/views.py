@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -43,8 +42,7 @@ from mutuality.accounts.services import (
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Role
 
-ViewFunc = Callable[..., HttpResponse]
-admins_only: Callable[[ViewFunc], ViewFunc] = org_view(roles=[Role.ADMIN])
+admins_only = org_view(roles=[Role.ADMIN])
 
 # The backend that checks passwords; named when logging someone in without one (invitation).
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +18,7 @@ from mutuality.core.models import AuditEvent
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Organization, Person, Role, Unit
 
-ViewFunc = Callable[..., HttpResponse]
-admins_only: Callable[[ViewFunc], ViewFunc] = org_view(roles=[Role.ADMIN])
+admins_only = org_view(roles=[Role.ADMIN])
 
 PAGE_SIZE = 50
 # Audited objects that have a page of their own.

@@ -55,7 +55,9 @@ def org_view(view: View, *, roles: Iterable[str] | None = None) -> View: ...
 
 
 @overload
-def org_view(view: None = None, *, roles: Iterable[str] | None = None) -> Callable[[View], View]: ...
+def org_view(
+    view: None = None, *, roles: Iterable[str] | None = None
+) -> Callable[[View], View]: ...
 
 
 def org_view(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,16 +155,26 @@ def test_an_outsider_using_their_own_orgs_urls_with_our_issue_id_gets_a_404(
 # --- the list reads indexes, not the organization --------------------------------------------------
 
 
+def _plan(queryset: Any) -> str:
+    """The query plan. PostgreSQL prefers a sequential scan on a tiny test table whatever the
+    indexes, so there we ask it to use them if it can: a missing index still shows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    return str(queryset.explain())
+
+
 @pytest.mark.parametrize("state", ["open", "all", "closed"])
 @pytest.mark.parametrize("role", ["", "mine", "waiting"])
 def test_the_issue_lists_read_through_indexes(personas: Personas, role: str, state: str) -> None:
     raise_issue(personas.member, unit=personas.unit)
     raise_issue(personas.member, personas.member2)
-    plan = issues_filtered(viewer=personas.member2, role=role, state=state)[:25].explain()
+    plan = _plan(issues_filtered(viewer=personas.member2, role=role, state=state)[:25])
     scans = [
         line
         for line in plan.splitlines()
-        if "SCAN commitments_issue" in line and "INDEX" not in line
+        if ("SCAN commitments_issue" in line and "INDEX" not in line)
+        or "Seq Scan on commitments_issue" in line
     ]
     assert scans == [], plan
 
@@ -185,11 +196,14 @@ def test_the_default_list_finds_private_issues_through_each_party_index(
     personas: Personas, state: str
 ) -> None:
     raise_issue(personas.member, personas.member2)
-    plan = issues_filtered(viewer=personas.member2, state=state)[:25].explain()
+    plan = _plan(issues_filtered(viewer=personas.member2, state=state)[:25])
     for index in (
         "issue_raiser_raised",
         "issue_addressee_raised",
         "issue_owner_raised",
         "issue_facilitator_raised",
     ):
-        assert f"INDEX {index} (org_id=? AND" in plan, plan
+        if connection.vendor == "sqlite":
+            assert f"INDEX {index} (org_id=? AND" in plan, plan
+        else:  # PostgreSQL picks among several fitting indexes; none may be a full scan
+            assert "Seq Scan on commitments_issue" not in plan, plan
