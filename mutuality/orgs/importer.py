@@ -16,7 +16,10 @@ The rules, as an admin meets them:
 - Managers are named by employee id or email and may be anywhere in the file; in a partial
   import they may also be active people who are not in the file.
 - The result must be one tree: known managers, nobody their own manager, no reporting
-  cycles, and exactly one top person among the active people after the import.
+  cycles (also through active people who are not in the file). A full import has exactly one
+  top person (a row with no manager). A partial import may not put anyone at the top who is
+  not there already while someone else is at the top too; people outside the file who have
+  no manager (or an inactive one) are not the file's doing and never make it fail.
 - Departments that are not units yet are created, under the top unit if there is exactly one.
 - A full import makes active people absent from the file inactive (never the importing admin).
 - Rows whose `active` column says no count as absent from the file, so an export that
@@ -315,7 +318,21 @@ class _Planner:
         kind, ref = node
         return self.rows[ref].name if kind == "row" else self.by_pk[ref].name
 
+    def _was_top(self, person: Person | None) -> bool:
+        """Whether someone is at the top of the tree before the import (new people are not)."""
+        if person is None or not person.is_active:
+            return False
+        manager = self.by_pk.get(person.manager_id) if person.manager_id else None
+        return manager is None or not manager.is_active
+
     def _check_tree(self) -> None:
+        """No cycles, and no second top person that the file is responsible for.
+
+        A full import is the whole tree: exactly one of its rows has no manager. A partial
+        import is refused only for a row that puts someone at the top who is not there
+        already, while another top person exists or is added: people left out of the file,
+        and rows that keep someone at the top, are not the file's doing.
+        """
         edges: dict[Node, Node | None] = {}
         for index, r in enumerate(self.rows):
             if r.manager_ok:
@@ -328,23 +345,25 @@ class _Planner:
         tops = [node for node, manager in edges.items() if manager is None]
         if len(tops) <= 1:
             return
-        names = [self._node_name(n) for n in tops[: PREVIEW + 1]]
-        for position, node in enumerate(tops):
-            if node[0] != "row":
-                continue
-            others = [n for i, n in enumerate(names) if i != position]
+        if self.full:
+            blamed = tops
+        else:
+            blamed = [
+                n for n in tops if n[0] == "row" and not self._was_top(self.rows[n[1]].person)
+            ]
+        # Enough names for a preview that leaves out the row's own.
+        named = tops[: PREVIEW + 1]
+        for node in blamed:
+            others = [self._node_name(n) for n in named if n != node][:PREVIEW]
+            count = len(tops) - 1
+            if count == 1:
+                who = f"neither does {others[0]}"
+            else:
+                who = f"neither do {count} others ({_preview(others, count)})"
             self.error(
                 self.rows[node[1]],
-                f"{self._node_name(node)} has no manager, and neither do {len(tops) - 1} "
-                f"others ({_preview(others, len(tops) - 1)}): only the top person may have none.",
-            )
-        outside_tops = [self._node_name(n) for n in tops if n[0] == "person"]
-        if outside_tops:
-            self.error(
-                None,
-                f"{len(outside_tops)} active people not in the file have no manager either "
-                f"({_preview(outside_tops, len(outside_tops))}): add them to the file with "
-                "their manager.",
+                f"{self._node_name(node)} has no manager, and {who}: "
+                "only the top person may have none.",
             )
 
     def _check_cycles(self, edges: dict[Node, Node | None]) -> None:

@@ -28,7 +28,8 @@ HEADER = "employee_id,name,email,title,manager_email,manager_employee_id,departm
 
 @pytest.fixture
 def acme(personas: Personas) -> Personas:
-    """The personas with one top person: the facilitator reports to the admin."""
+    """The personas with one top person (the facilitator reports to the admin), as a full
+    import and an import into an empty organization require, and an employee id for Max."""
     person_update(person=personas.facilitator, actor=None, manager=personas.admin)
     person_update(person=personas.manager, actor=None, employee_id="M1")
     return personas

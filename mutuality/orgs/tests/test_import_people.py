@@ -12,7 +12,7 @@ from mutuality.accounts.models import ApiToken
 from mutuality.core.models import AuditEvent
 from mutuality.orgs.importer import ImportResult, import_people
 from mutuality.orgs.models import Organization, Person, Role, Unit
-from mutuality.orgs.services import organization_create, person_update
+from mutuality.orgs.services import organization_create, person_deactivate, person_update
 from mutuality.testing import Personas
 
 
@@ -262,23 +262,108 @@ def test_it_reports_every_problem_at_once(empty_org: Organization) -> None:
     assert writes(empty_org) == (0, 0, 1)
 
 
-def test_a_cycle_through_people_outside_the_file_is_found(acme: Personas) -> None:
+def test_a_cycle_through_people_outside_the_file_is_found(personas: Personas) -> None:
     # Max reports to Ada; making Ada report to Mia (who reports to Max) closes a loop.
     data = csv_of("name,email,manager email", "Ada Admin,ada@acme.test,mia@acme.test")
-    result = run(acme.org, data)
+    result = run(personas.org, data)
     assert [p.row for p in result.errors] == [2]
     assert "Reporting cycle: Ada Admin → Mia Member → Max Manager → Ada Admin" in str(result.errors)
 
 
-def test_people_outside_the_file_count_towards_the_top_in_a_partial_import(
+# In the personas, Ada Admin and Fay Facilitator both have no manager: two people at the top.
+
+
+def test_a_partial_import_of_a_new_hire_passes_although_two_people_are_at_the_top(
     personas: Personas,
 ) -> None:
-    # In the personas, the admin and the facilitator both have no manager.
-    data = csv_of("name,email,manager email", "Kim New,kim@acme.test,max@acme.test")
+    data = csv_of("name,email,manager email", "New Hire,new@acme.test,ada@acme.test")
+    result = run(personas.org, data, actor=personas.admin)
+    assert result.ok, result.errors
+    assert result.applied
+    hire = Person.objects.get(org=personas.org, email="new@acme.test")
+    assert hire.manager == personas.admin
+
+
+def test_a_partial_import_passes_after_a_manager_was_deactivated(personas: Personas) -> None:
+    person_deactivate(person=personas.manager, actor=personas.admin)
+    data = csv_of("name,email,manager email", "Kim New,kim@acme.test,ada@acme.test")
+    assert run(personas.org, data).ok
+
+
+def test_people_reporting_to_an_inactive_manager_do_not_fail_a_partial_import(
+    personas: Personas,
+) -> None:
+    # As recorded before deactivating someone moved their reports: Mia and Noah report to an
+    # inactive Max, so the tree has four people at the top, none of them the file's doing.
+    Person.objects.filter(pk=personas.manager.pk).update(is_active=False)
+    data = csv_of(
+        "name,email,manager email,title",
+        "Mia Member,mia@acme.test,,Team lead",
+        "Kim New,kim@acme.test,ada@acme.test,Engineer",
+    )
     result = run(personas.org, data)
-    assert [p.row for p in result.errors] == [None]
-    assert "Ada Admin" in result.errors[0].message
-    assert "Fay Facilitator" in result.errors[0].message
+    assert result.ok, result.errors
+    personas.member.refresh_from_db()
+    assert personas.member.title == "Team lead"
+
+
+def test_a_partial_import_may_keep_someone_at_the_top(personas: Personas) -> None:
+    data = csv_of("name,email,manager email,title", "Fay Facilitator,fay@acme.test,,Head coach")
+    result = run(personas.org, data)
+    assert result.ok, result.errors
+    personas.facilitator.refresh_from_db()
+    assert personas.facilitator.title == "Head coach"
+
+
+def test_a_partial_import_refuses_a_new_person_at_the_top_and_names_who_is_there(
+    personas: Personas,
+) -> None:
+    before = writes(personas.org)
+    data = csv_of("name,email,manager email", "Kim New,kim@acme.test,")
+    result = run(personas.org, data)
+    assert [str(p) for p in result.errors] == [
+        "row 2: Kim New has no manager, and neither do 2 others (Ada Admin, Fay Facilitator): "
+        "only the top person may have none."
+    ]
+    assert writes(personas.org) == before
+
+
+def test_a_partial_import_refuses_moving_someone_to_the_top_beside_another(
+    personas: Personas,
+) -> None:
+    person_update(person=personas.facilitator, actor=None, manager=personas.admin)
+    data = csv_of("name,email,manager email", "Max Manager,max@acme.test,")
+    result = run(personas.org, data)
+    assert [str(p) for p in result.errors] == [
+        "row 2: Max Manager has no manager, and neither does Ada Admin: "
+        "only the top person may have none."
+    ]
+
+
+def test_a_partial_import_may_put_the_first_person_at_the_top(empty_org: Organization) -> None:
+    assert run(empty_org, csv_of("name,email", "Grace Boss,grace@initech.test")).ok
+
+
+def test_a_full_import_names_the_one_other_person_at_the_top(personas: Personas) -> None:
+    data = csv_of(
+        "name,email,manager email",
+        "Ada Admin,ada@acme.test,",
+        "Max Manager,max@acme.test,ada@acme.test",
+        "Mia Member,mia@acme.test,max@acme.test",
+        "Noah Member,noah@acme.test,max@acme.test",
+        "Fay Facilitator,fay@acme.test,",
+    )
+    result = run(personas.org, data, full=True, dry_run=True)
+    assert errors_by_row(result) == {
+        2: [
+            "Ada Admin has no manager, and neither does Fay Facilitator: "
+            "only the top person may have none."
+        ],
+        6: [
+            "Fay Facilitator has no manager, and neither does Ada Admin: "
+            "only the top person may have none."
+        ],
+    }
 
 
 def test_an_email_of_someone_else_is_refused(acme: Personas) -> None:
