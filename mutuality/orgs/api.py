@@ -233,7 +233,8 @@ def people_get(request: HttpRequest, person_id: Id) -> Person:
     summary="Add a person",
 )
 def people_create(request: HttpRequest, payload: PersonCreate) -> Status[Person]:
-    """Add a person (admins). `manager_id` and `unit_id` must be of this organization."""
+    """Add a person (admins): a name, and an `email` or an `employee_id` (or both).
+    `manager_id` and `unit_id` must be of this organization."""
     auth = auth_of(request)
     require_admin(auth.person)
     refs = _References(auth.org)

@@ -105,7 +105,7 @@ class PersonForm(forms.Form):
     email = forms.EmailField(
         required=False,
         max_length=254,
-        help_text="Needed to invite them to sign in.",
+        help_text="Needed to invite them to sign in. Give an email, an employee id or both.",
     )
     employee_id = forms.CharField(label="Employee id", required=False, max_length=64)
     title = forms.CharField(label="Job title", required=False, max_length=200)

@@ -94,6 +94,9 @@ def _clean_person(person: Person) -> None:
     person.title = person.title.strip()
     if not person.name:
         errors["name"] = "A name is required."
+    # Without either, an export of this person could not be imported back.
+    if not person.email and not person.employee_id:
+        errors["email"] = "Give an email or an employee id, so this person can be recognized."
     if person.manager is not None:
         if person.manager.org_id != person.org_id:
             errors["manager"] = "The manager must belong to this organization."
@@ -134,7 +137,11 @@ def person_create(
     role: str = Role.MEMBER,
     user: User | None = None,
 ) -> Person:
-    """Add a person to the organization (admins only)."""
+    """Add a person to the organization (admins only).
+
+    A person needs a name, and an email or an employee id (or both), so that an export of
+    them can be imported back.
+    """
     require_admin(actor)
     person = Person(
         org=org,

@@ -57,7 +57,9 @@ def test_it_names_the_field_when_the_name_is_bad(personas: Personas) -> None:
 
 
 def test_someone_without_a_login_gets_no_token(personas: Personas) -> None:
-    person = person_create(org=personas.org, actor=personas.admin, name="No Login")
+    person = person_create(
+        org=personas.org, actor=personas.admin, name="No Login", email="nologin@acme.test"
+    )
     with pytest.raises(PermissionDenied):
         api_token_create(person=person, name="t")
 

@@ -88,7 +88,9 @@ def test_only_an_admin_of_the_organization_may_invite(personas: Personas, newcom
 
 
 def test_it_refuses_someone_without_an_email(personas: Personas) -> None:
-    person = person_create(org=personas.org, actor=personas.admin, name="No Mail")
+    person = person_create(
+        org=personas.org, actor=personas.admin, name="No Mail", employee_id="NM-1"
+    )
     with pytest.raises(ValidationError) as exc:
         invitation_create(person=person, actor=personas.admin)
     assert "email" in exc.value.message_dict
@@ -248,7 +250,9 @@ def test_an_admin_invites_from_the_person_page(
 
 
 def test_the_invite_view_explains_why_it_cannot_invite(personas: Personas) -> None:
-    person = person_create(org=personas.org, actor=personas.admin, name="No Mail")
+    person = person_create(
+        org=personas.org, actor=personas.admin, name="No Mail", employee_id="NM-1"
+    )
     response = personas.client_for(personas.admin).post(
         personas.url("settings:invite", pk=person.pk)
     )

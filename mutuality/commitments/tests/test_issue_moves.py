@@ -47,11 +47,12 @@ EXPECTED: dict[str, dict[str, tuple[str, str]]] = {
     },
     "escalated": {
         "take_ownership": ("facilitator", "owned"),
-        "decline": ("facilitator", "declined"),
+        "decline": ("facilitator", "declined_final"),
         "withdraw": ("member", "withdrawn"),
     },
     "resolved": {},
     "withdrawn": {},
+    "declined_final": {},
 }
 MOVES = list(issues.PERSON_MOVES)
 ACTORS = ["member", "member2", "manager", "admin", "facilitator"]
@@ -240,12 +241,36 @@ def test_a_declined_issue_goes_to_a_facilitator_who_can_resolve_it(personas: Per
     assert issue.state == S.RESOLVED
 
 
-def test_an_issue_is_escalated_only_once(personas: Personas) -> None:
+def test_a_decline_after_the_escalation_closes_the_issue(personas: Personas) -> None:
     issue = in_state(personas, "escalated")
     issue = move(issue, personas.facilitator, "decline", reason="Not something I can change.")
-    with pytest.raises(IllegalMove, match="already escalated"):
+    assert (issue.state, issue.closed_at is not None) == (S.DECLINED_FINAL, True)
+    with pytest.raises(IllegalMove, match="already closed"):
         move(issue, personas.member, "escalate", facilitator=personas.facilitator)
-    assert move(issue, personas.member, "withdraw").state == S.WITHDRAWN
+    assert issues.issue_legal_moves(issue, personas.member) == []
+
+
+def test_a_facilitator_who_took_the_issue_on_and_then_declines_closes_it(
+    personas: Personas,
+) -> None:
+    issue = move(in_state(personas, "escalated"), personas.facilitator, "take_ownership")
+    issue = move(issue, personas.facilitator, "decline", reason="Outside what I can do.")
+    assert issue.state == S.DECLINED_FINAL
+
+
+def test_a_first_decline_waits_for_the_raiser_and_a_final_one_does_not(
+    personas: Personas,
+) -> None:
+    from mutuality.commitments.issue_selectors import issues_waiting_count
+
+    issue = in_state(personas, "declined")
+    assert issues_waiting_count(viewer=personas.member) == 1
+    issue = move(issue, personas.member, "escalate", facilitator=personas.facilitator)
+    assert issues_waiting_count(viewer=personas.member) == 0
+    assert issues_waiting_count(viewer=personas.facilitator) == 1
+    move(issue, personas.facilitator, "decline", reason="Not something I can change.")
+    assert issues_waiting_count(viewer=personas.member) == 0
+    assert issues_waiting_count(viewer=personas.facilitator) == 0
 
 
 @pytest.mark.parametrize("who", ["none", "member", "outsider", "inactive", "owner"])
@@ -256,7 +281,11 @@ def test_escalation_needs_a_facilitator_of_the_organization(personas: Personas, 
         candidate = None
     elif who == "inactive":
         candidate = person_create(
-            org=personas.org, actor=None, name="Old Coach", role=Role.FACILITATOR
+            org=personas.org,
+            actor=None,
+            name="Old Coach",
+            email="old.coach@acme.test",
+            role=Role.FACILITATOR,
         )
         candidate.is_active = False
         candidate.save()

@@ -137,6 +137,7 @@ def test_the_list_takes_a_bounded_number_of_queries(
             org=personas.org,
             actor=None,
             name=f"Person {i:02}",
+            employee_id=f"P{i}",
             manager=personas.manager,
             unit=personas.unit,
         )
@@ -214,9 +215,15 @@ def test_an_admin_adds_a_person(personas: Personas) -> None:
     assert event.org == personas.org
 
 
-def test_a_new_person_needs_only_a_name(personas: Personas) -> None:
-    response = post(api_client_for(personas.admin), f"{API}/people", {"name": "Lee"})
+def test_a_new_person_needs_a_name_and_an_email_or_an_employee_id(personas: Personas) -> None:
+    client = api_client_for(personas.admin)
+    refused = post(client, f"{API}/people", {"name": "Lee"})
+    response = post(client, f"{API}/people", {"name": "Lee", "employee_id": "L-1"})
 
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == {
+        "email": ["Give an email or an employee id, so this person can be recognized."]
+    }
     assert response.status_code == 201
     assert response.json()["role"] == "member"
     assert response.json()["manager_id"] is None
@@ -260,7 +267,12 @@ def test_it_refuses_a_manager_or_unit_of_another_organization_on_that_field(
     response = post(
         api_client_for(personas.admin),
         f"{API}/people",
-        {"name": "Spy", "manager_id": personas.outsider.pk, "unit_id": 999999},
+        {
+            "name": "Spy",
+            "email": "spy@acme.test",
+            "manager_id": personas.outsider.pk,
+            "unit_id": 999999,
+        },
     )
 
     assert response.status_code == 422

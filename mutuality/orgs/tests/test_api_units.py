@@ -96,7 +96,9 @@ def test_the_unit_list_takes_a_bounded_number_of_queries(
             parent=personas.root_unit,
             leads=[personas.manager, personas.member],
         )
-        person_create(org=personas.org, actor=None, name=f"Person {i:02}", unit=unit)
+        person_create(
+            org=personas.org, actor=None, name=f"Person {i:02}", employee_id=f"P{i}", unit=unit
+        )
     client = api_client_for(personas.member)
     client.get(f"{API}/units")  # touches the token's last use, once a minute
 

@@ -145,9 +145,13 @@ def test_nobody_manages_upward_sideways_or_themselves(personas: Personas) -> Non
 
 
 def test_a_unit_lead_manages_its_members_and_those_of_units_below(personas: Personas) -> None:
-    lead = person_create(org=personas.org, actor=None, name="Hana Head", unit=personas.root_unit)
+    lead = person_create(
+        org=personas.org, actor=None, name="Hana Head", employee_id="H1", unit=personas.root_unit
+    )
     personas.root_unit.leads.add(lead)
-    newcomer = person_create(org=personas.org, actor=None, name="Ned New", unit=personas.unit)
+    newcomer = person_create(
+        org=personas.org, actor=None, name="Ned New", employee_id="N1", unit=personas.unit
+    )
     assert manages(manager=personas.manager, person=newcomer)  # leads Support, no reporting line
     assert manages(manager=lead, person=newcomer)  # leads Acme HQ, above Support
     assert manages(manager=lead, person=personas.facilitator)  # member of Acme HQ itself
@@ -161,9 +165,11 @@ def test_co_leads_of_a_unit_do_not_manage_each_other(personas: Personas) -> None
 
 
 def test_leading_a_retired_unit_or_being_inactive_manages_nobody(personas: Personas) -> None:
-    lead = person_create(org=personas.org, actor=None, name="Lou Lead")
+    lead = person_create(org=personas.org, actor=None, name="Lou Lead", employee_id="L1")
     team = unit_create(org=personas.org, actor=None, name="Ops", leads=[lead])
-    worker = person_create(org=personas.org, actor=None, name="Wim Worker", unit=team)
+    worker = person_create(
+        org=personas.org, actor=None, name="Wim Worker", employee_id="W1", unit=team
+    )
     assert manages(manager=lead, person=worker)
     unit_deactivate(unit=team, actor=None)
     assert not manages(manager=lead, person=worker)
@@ -184,7 +190,7 @@ def test_a_reporting_cycle_in_bad_data_does_not_loop(personas: Personas) -> None
 def test_it_lists_everyone_a_person_manages_in_one_query(
     personas: Personas, django_assert_num_queries: Any
 ) -> None:
-    lead = person_create(org=personas.org, actor=None, name="Hana Head")
+    lead = person_create(org=personas.org, actor=None, name="Hana Head", employee_id="H1")
     personas.root_unit.leads.add(lead)
     with django_assert_num_queries(1):
         managed = names(people_managed_by(manager=lead))
@@ -199,9 +205,13 @@ def test_it_lists_everyone_a_person_manages_in_one_query(
 
 
 def test_who_manages_whom_agrees_between_the_two_selectors(personas: Personas) -> None:
-    lead = person_create(org=personas.org, actor=None, name="Hana Head", manager=personas.admin)
+    lead = person_create(
+        org=personas.org, actor=None, name="Hana Head", employee_id="H1", manager=personas.admin
+    )
     personas.other_unit.leads.add(lead)
-    person_create(org=personas.org, actor=None, name="Fin One", unit=personas.other_unit)
+    person_create(
+        org=personas.org, actor=None, name="Fin One", employee_id="F1", unit=personas.other_unit
+    )
     everyone = list(Person.objects.filter(org=personas.org))
     for manager in everyone:
         expected = {p.pk for p in everyone if p.is_active and manages(manager=manager, person=p)}

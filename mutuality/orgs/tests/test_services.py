@@ -80,7 +80,27 @@ def test_it_names_each_bad_field_of_a_new_person(personas: Personas) -> None:
             manager=personas.outsider,
             unit=Unit.objects.create(org=personas.other_org, name="Elsewhere"),
         )
-    assert set(errors_of(excinfo)) == {"name", "manager", "unit"}
+    assert set(errors_of(excinfo)) == {"name", "email", "manager", "unit"}
+
+
+def test_a_new_person_needs_an_email_or_an_employee_id(personas: Personas) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        person_create(org=personas.org, actor=personas.admin, name="Kim Lee", email="  ")
+    assert errors_of(excinfo) == {
+        "email": ["Give an email or an employee id, so this person can be recognized."]
+    }
+    assert not Person.objects.filter(name="Kim Lee").exists()
+    by_id = person_create(org=personas.org, actor=personas.admin, name="Kim Lee", employee_id="K1")
+    assert (by_id.email, by_id.employee_id) == ("", "K1")
+
+
+def test_an_update_cannot_clear_both_the_email_and_the_employee_id(personas: Personas) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        person_update(person=personas.member, actor=personas.admin, email="", employee_id="")
+    assert "email" in errors_of(excinfo)
+    person_update(person=personas.member, actor=personas.admin, email="", employee_id="M7")
+    personas.member.refresh_from_db()
+    assert (personas.member.email, personas.member.employee_id) == ("", "M7")
 
 
 def test_it_refuses_a_duplicate_email_whatever_its_case_and_a_duplicate_employee_id(

@@ -73,7 +73,12 @@ def test_the_home_page_queries_do_not_grow_with_the_organization(
     for i in range(20):
         unit = unit_create(org=personas.org, actor=None, name=f"Team {i}", leads=[personas.manager])
         person_create(
-            org=personas.org, actor=None, name=f"P {i}", manager=personas.manager, unit=unit
+            org=personas.org,
+            actor=None,
+            name=f"P {i}",
+            employee_id=f"P{i}",
+            manager=personas.manager,
+            unit=unit,
         )
     # 7 are the session, the login and the page's shell.
     with django_assert_max_num_queries(12):

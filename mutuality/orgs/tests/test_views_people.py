@@ -41,6 +41,7 @@ def add_people(personas: Personas, count: int, prefix: str = "Zed") -> None:
             org=personas.org,
             actor=None,
             name=f"{prefix} {i:03d}",
+            employee_id=f"{prefix}-{i}",
             title="Analyst",
             unit=personas.unit,
             manager=personas.manager,

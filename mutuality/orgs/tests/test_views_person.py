@@ -96,7 +96,7 @@ def test_admins_can_invite_an_active_person_with_an_email_and_no_login(
     personas: Personas,
 ) -> None:
     kim = person_create(org=personas.org, actor=None, name="Kim Lee", email="kim@acme.test")
-    no_email = person_create(org=personas.org, actor=None, name="Lou No-Mail")
+    no_email = person_create(org=personas.org, actor=None, name="Lou No-Mail", employee_id="L-1")
     client = personas.client_for(personas.admin)
     html = client.get(personas.url("orgs:person", pk=kim.pk)).content.decode()
     assert f'action="/o/acme/settings/invite/{kim.pk}/"' in html
@@ -127,7 +127,11 @@ def test_the_page_bounds_its_queries_however_many_reports(
     client.get(url)
     for i in range(60):
         person_create(
-            org=personas.org, actor=None, name=f"Report {i:02d}", manager=personas.manager
+            org=personas.org,
+            actor=None,
+            name=f"Report {i:02d}",
+            employee_id=f"R{i}",
+            manager=personas.manager,
         )
     # 7 are the session, the login and the page's shell.
     with django_assert_max_num_queries(10):
@@ -163,7 +167,7 @@ def test_the_manager_may_be_named_by_employee_id_or_full_name(personas: Personas
     client.post(personas.url("orgs:person_create"), NEW_PERSON | {"manager": "B-1"})
     client.post(
         personas.url("orgs:person_create"),
-        NEW_PERSON | {"name": "Lou", "email": "", "employee_id": "", "manager": "mia member"},
+        NEW_PERSON | {"name": "Lou", "email": "", "employee_id": "L-1", "manager": "mia member"},
     )
     assert Person.objects.get(name="Kim Lee").manager.name == "Eve Boss"  # type: ignore[union-attr]
     assert Person.objects.get(name="Lou").manager == personas.member
@@ -209,6 +213,19 @@ def test_a_service_refusal_lands_on_the_field_it_names(personas: Personas) -> No
     assert 'id="id_email_error"' in html
     assert "Someone in this organization already has this email." in html
     assert 'value="MIA@acme.test"' in html
+
+
+def test_a_person_without_an_email_or_an_employee_id_is_refused_on_the_email_field(
+    personas: Personas,
+) -> None:
+    response = personas.client_for(personas.admin).post(
+        personas.url("orgs:person_create"), NEW_PERSON | {"email": "", "employee_id": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_email_error"' in html
+    assert "Give an email or an employee id, so this person can be recognized." in html
+    assert not Person.objects.filter(name="Kim Lee").exists()
 
 
 def test_an_ambiguous_manager_name_asks_for_more(personas: Personas) -> None:

@@ -74,7 +74,7 @@ def test_the_units_list_queries_do_not_grow_with_units_or_people(
     parent = personas.unit
     for i in range(25):
         parent = unit_create(org=personas.org, actor=None, name=f"Level {i}", parent=parent)
-        person_create(org=personas.org, actor=None, name=f"P {i}", unit=parent)
+        person_create(org=personas.org, actor=None, name=f"P {i}", employee_id=f"P{i}", unit=parent)
     assert queries_for(client, personas.url("orgs:units")) == before
     assert before <= 10  # 7 are the session, the login and the page's shell
 
@@ -91,7 +91,7 @@ def test_a_units_page_shows_its_place_leads_members_and_sub_units(personas: Pers
         description="Hard cases.",
         leads=[personas.member],
     )
-    person_create(org=personas.org, actor=None, name="Tess Two", unit=team)
+    person_create(org=personas.org, actor=None, name="Tess Two", employee_id="T2", unit=team)
     html = (
         personas.client_for(personas.member2)
         .get(personas.url("orgs:unit", pk=personas.unit.pk))
@@ -134,7 +134,13 @@ def test_a_big_units_members_are_paginated_with_bounded_queries(
     url = personas.url("orgs:unit", pk=personas.unit.pk)
     before = queries_for(client, url)
     for i in range(60):
-        person_create(org=personas.org, actor=None, name=f"Zed {i:02d}", unit=personas.unit)
+        person_create(
+            org=personas.org,
+            actor=None,
+            name=f"Zed {i:02d}",
+            employee_id=f"Z{i}",
+            unit=personas.unit,
+        )
     for i in range(5):
         unit_create(org=personas.org, actor=None, name=f"Sub {i}", parent=personas.unit)
     assert queries_for(client, url) == before
