@@ -33,8 +33,7 @@ from mutuality.commitments.selectors import (
     commitment_for_viewer,
     commitment_history,
     commitments_filtered,
-    lead_unit_ids_of,
-    unit_ids_of,
+    units_for_moves,
 )
 from mutuality.core.api import auth_of
 from mutuality.orgs.models import Organization, Person, Unit
@@ -76,13 +75,13 @@ def _fields_named(names: Mapping[str, str]) -> Iterator[None]:
 
 def _with_details(commitment: Commitment, viewer: Person) -> Commitment:
     """Attach the history and the viewer's legal moves for CommitmentDetailOut."""
-    needs_units = commitment.performer_id is None and commitment.performer_unit_id is not None
+    unit_ids, lead_ids = units_for_moves(commitment=commitment, viewer=viewer)
     commitment.history_for_api = commitment_history(commitment=commitment)  # type: ignore[attr-defined]
     commitment.legal_moves_for_api = legal_moves(  # type: ignore[attr-defined]
         commitment,
         viewer,
-        actor_unit_ids=unit_ids_of(viewer) if needs_units else (),
-        actor_lead_unit_ids=lead_unit_ids_of(viewer) if needs_units else (),
+        actor_unit_ids=unit_ids,
+        actor_lead_unit_ids=lead_ids,
     )
     return commitment
 

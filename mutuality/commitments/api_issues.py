@@ -40,7 +40,7 @@ Title = Annotated[Text, Field(min_length=1, max_length=200)]
 LongText = Annotated[Text, Field(max_length=10_000)]
 IssueStateFilter = Literal[
     "open", "closed", "all", "raised", "owned", "proposed", "declined", "escalated",
-    "resolved", "closed_unconfirmed", "withdrawn",
+    "resolved", "closed_unconfirmed", "withdrawn", "declined_final",
 ]  # fmt: skip
 IssueRoleFilter = Literal["", "raised", "mine", "waiting"]
 IssueMoveName = Literal[

@@ -72,6 +72,9 @@ class IssueFiguresOut(Schema):
     resolved: int
     closed_unconfirmed: int
     withdrawn: int
+    declined_final: int = Field(
+        description="Declined again after the one escalation to a facilitator (closed)."
+    )
     open: int
     closure_rate: float | None = Field(description="resolved / raised.")
     median_days_to_closure: float | None
@@ -147,6 +150,7 @@ def _out(ledger: Ledger) -> dict[str, Any]:
             "resolved": ledger.issues_resolved,
             "closed_unconfirmed": ledger.issues_closed_unconfirmed,
             "withdrawn": ledger.issues_withdrawn,
+            "declined_final": ledger.issues_declined_final,
             "open": ledger.issues_open,
             "closure_rate": ledger.closure_rate,
             "median_days_to_closure": ledger.median_days_to_closure,

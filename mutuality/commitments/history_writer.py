@@ -24,6 +24,7 @@ from django.db import connection, models
 from django.db.models import Max
 
 from mutuality.commitments.models import (
+    CLOSED_ISSUE_STATES,
     UNCONFIRMED_AFTER_DAYS,
     Commitment,
     CommitmentEvent,
@@ -611,7 +612,7 @@ class HistoryWriter:
                 proposed_at = None
             if e.move == IM.DECLINE:
                 decline_reason = e.note
-        if last.to_state in (IS.RESOLVED, IS.CLOSED_UNCONFIRMED, IS.WITHDRAWN):
+        if last.to_state in CLOSED_ISSUE_STATES:
             closed_at = last.at
         pk = self.issues.add(
             plan.org_id,

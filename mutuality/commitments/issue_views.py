@@ -50,6 +50,7 @@ ISSUE_CHIP: dict[str, str] = {
     S.RESOLVED: "ok",
     S.CLOSED_UNCONFIRMED: "",
     S.WITHDRAWN: "",
+    S.DECLINED_FINAL: "bad",
 }
 
 

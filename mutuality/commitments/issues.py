@@ -4,8 +4,9 @@ The rules, in one table (`TABLE`): anyone in the organization raises an issue to
 or a unit; the person it was raised to, or a member or lead of the unit, takes ownership
 (or declines it with a reason); the owner proposes a resolution; only the raiser closes it,
 by declaring satisfied (or sends it back by saying what is missing). A declined issue may
-be escalated once by its raiser to a facilitator, who may then take ownership. The raiser
-may withdraw an open issue at any time. A proposal the raiser leaves unanswered for
+be escalated once by its raiser to a facilitator, who may then take ownership; declined
+again after that, it is closed as "declined after escalation". The raiser may withdraw an
+open issue at any time. A proposal the raiser leaves unanswered for
 `UNCONFIRMED_AFTER_DAYS` days closes the issue as "closed without confirmation".
 
 Each move runs in one transaction: it re-reads the issue under a row lock, refuses a stale
@@ -36,7 +37,7 @@ from mutuality.commitments.models import (
 )
 from mutuality.commitments.selectors import unit_ids_of
 from mutuality.commitments.services import _required, _text
-from mutuality.core.audit import audit_record
+from mutuality.core.audit import audit_record, audit_record_private
 from mutuality.orgs.models import Organization, Person, Role, Unit
 
 __all__ = [
@@ -109,12 +110,13 @@ TABLE: dict[str, dict[str, Transition]] = {
     },
     S.ESCALATED: {
         M.TAKE_OWNERSHIP: _t([FACILITATOR], S.OWNED),
-        M.DECLINE: _t([FACILITATOR], S.DECLINED),
+        M.DECLINE: _t([FACILITATOR], S.DECLINED_FINAL),
         M.WITHDRAW: _t([RAISER], S.WITHDRAWN),
     },
     S.RESOLVED: {},
     S.CLOSED_UNCONFIRMED: {},
     S.WITHDRAWN: {},
+    S.DECLINED_FINAL: {},
 }
 
 # The moves a person can make, in the order pages offer them.
@@ -214,6 +216,9 @@ def _check(
             raise NotYourMove("You raised this issue; someone else has to take it on.")
         allowed = " or ".join(_who(r, issue) for r in sorted(transition.roles))
         raise NotYourMove(f"Only {allowed} can do that.")
+    if move == M.DECLINE and issue.facilitator_id is not None:
+        # Escalated once already (the facilitator took it on, then declined): final.
+        return Transition(transition.roles, S.DECLINED_FINAL)
     return transition
 
 
@@ -248,19 +253,25 @@ def _audit(
     An issue raised to a person is seen only by its parties, while admins read the whole
     audit log: its events name neither the actor nor any party, only "Issue #N" and states.
     """
-    private = issue.addressee_id is not None
-    if private:
-        keep = {"state"}
-        before = {k: v for k, v in before.items() if k in keep} if before else None
-        after = {k: v for k, v in after.items() if k in keep}
+    label = f"Issue #{issue.pk}"
+    if issue.addressee_id is not None:
+        audit_record_private(
+            org=issue.org,
+            action=f"issue.{move}",
+            obj=issue,
+            label=label,
+            before=before,
+            after=after,
+        )
+        return
     audit_record(
         org=issue.org,
-        actor=None if private or actor is None else actor.user,
+        actor=None if actor is None else actor.user,
         action=f"issue.{move}",
         obj=issue,
         before=before,
         after=after,
-        label=f"Issue #{issue.pk}",
+        label=label,
     )
 
 

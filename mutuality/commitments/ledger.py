@@ -342,6 +342,7 @@ class Ledger:
     issues_resolved: int = 0
     issues_closed_unconfirmed: int = 0
     issues_withdrawn: int = 0
+    issues_declined_final: int = 0
     median_days_to_closure: float | None = None
     months: list[Month] = field(default_factory=list)
     # Set when the figures are withheld (a unit too small to be more than a few people's
@@ -367,6 +368,7 @@ class Ledger:
             - self.issues_resolved
             - self.issues_closed_unconfirmed
             - self.issues_withdrawn
+            - self.issues_declined_final
         )
 
     @property
@@ -556,6 +558,7 @@ def _add_issues(ledger: Ledger, months: dict[dt.date, Month]) -> None:
             n_resolved=Count("pk", filter=Q(state=IssueState.RESOLVED)),
             n_unconfirmed=Count("pk", filter=Q(state=IssueState.CLOSED_UNCONFIRMED)),
             n_withdrawn=Count("pk", filter=Q(state=IssueState.WITHDRAWN)),
+            n_declined_final=Count("pk", filter=Q(state=IssueState.DECLINED_FINAL)),
         )
         .order_by("month")
     )
@@ -568,6 +571,7 @@ def _add_issues(ledger: Ledger, months: dict[dt.date, Month]) -> None:
         ledger.issues_resolved += row["n_resolved"]
         ledger.issues_closed_unconfirmed += row["n_unconfirmed"]
         ledger.issues_withdrawn += row["n_withdrawn"]
+        ledger.issues_declined_final += row["n_declined_final"]
     durations = (
         issues.filter(state=IssueState.RESOLVED, closed_at__isnull=False)
         .annotate(took=HoursBetween("closed_at", "raised_at"))

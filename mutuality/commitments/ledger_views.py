@@ -27,6 +27,7 @@ from mutuality.commitments.ledger import (
     ledger_window,
     units_for_ledger,
 )
+from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 
 # Above this many units, the page offers a picker instead of a list of links.
@@ -115,6 +116,7 @@ def figures(ledger: Ledger) -> tuple[list[Figure], list[Figure], list[Figure]]:
         Figure("Median time to closure", duration_days(ledger.median_days_to_closure)),
         Figure("Closed without confirmation", str(ledger.issues_closed_unconfirmed)),
         Figure("Withdrawn", str(ledger.issues_withdrawn)),
+        Figure("Declined after escalation", str(ledger.issues_declined_final)),
         Figure("Still open", str(ledger.issues_open)),
     ]
     return commitments, answers, issues
@@ -291,10 +293,11 @@ def my_ledger(request: OrgRequest) -> HttpResponse:
     unit = request.GET.get("unit", "").strip()
     if unit:
         # The unit picker (for admins and facilitators with many units) submits here.
-        if not unit.isdigit():
+        unit_pk = id_param(unit)
+        if unit_pk is None:
             subject = ledger_subject_for_viewer(viewer=request.person)
             return _render(request, subject, error="Choose a unit from the list.")
-        url = reverse("ledger:unit", kwargs={"org": request.org.slug, "pk": int(unit)})
+        url = reverse("ledger:unit", kwargs={"org": request.org.slug, "pk": unit_pk})
         window = request.GET.get("window", "")
         return HttpResponseRedirect(f"{url}?window={window}" if window else url)
     return _render(request, ledger_subject_for_viewer(viewer=request.person))

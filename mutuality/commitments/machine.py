@@ -14,10 +14,12 @@ Renegotiation is a proposal by either party that only the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from mutuality.commitments.models import (
     TERMINAL_STATES,
@@ -127,8 +129,17 @@ class StaleCommitment(IllegalMove):
         )
 
 
-def _unclaimed_unit_request(commitment: Commitment) -> bool:
-    return commitment.performer_id is None and commitment.performer_unit_id is not None
+# States in which a unit request is still unanswered, so declining it speaks for the unit.
+UNANSWERED_STATES = frozenset({S.REQUESTED, S.DEFERRED})
+
+
+def unanswered_unit_request(commitment: Commitment) -> bool:
+    """A request made of a unit that nobody has promised, declined or countered yet.
+
+    Declining it closes it for the whole unit: that is its leads' call, also after a
+    member said when they would answer.
+    """
+    return commitment.performer_unit_id is not None and commitment.state in UNANSWERED_STATES
 
 
 def roles_of(
@@ -142,7 +153,7 @@ def roles_of(
 
     `actor_unit_ids` are the units the actor belongs to or leads (see
     `selectors.unit_ids_of`), `actor_lead_unit_ids` those they lead
-    (`selectors.lead_unit_ids_of`); both matter only for a unit request nobody has taken up.
+    (`selectors.lead_unit_ids_of`); both matter only for an unanswered unit request.
     """
     roles: set[str] = set()
     if actor.org_id != commitment.org_id or not actor.is_active:
@@ -157,10 +168,12 @@ def roles_of(
         and actor.pk != commitment.requester_id
     ):
         roles.add(PERFORMER)
-        if _unclaimed_unit_request(commitment) and commitment.performer_unit_id in set(
-            actor_lead_unit_ids
-        ):
-            roles.add(UNIT_LEAD)
+    if (
+        unanswered_unit_request(commitment)
+        and commitment.performer_unit_id in set(actor_lead_unit_ids)
+        and actor.pk != commitment.requester_id
+    ):
+        roles.add(UNIT_LEAD)
     if (
         commitment.proposed_by_id is not None
         and commitment.proposed_by_id != actor.pk
@@ -190,6 +203,43 @@ def _who(role: str, commitment: Commitment) -> str:
     return "the other party"
 
 
+# Moves that make a promise, and the due date the promise would have. A promise whose
+# date has already passed would be overdue the moment it was made: the parties agree a
+# new date instead (a counter-offer, or new terms).
+PROMISING_MOVES: dict[str, tuple[str, str]] = {
+    M.PROMISE: (
+        "due_date",
+        "The due date ({date}) has passed: counter-offer a new date instead.",
+    ),
+    M.ACCEPT_OFFER: (
+        "due_date",
+        "The offer's due date ({date}) has passed: decline it, and ask for it again "
+        "with a new date.",
+    ),
+    M.ACCEPT_COUNTER: (
+        "counter_due_date",
+        "The counter-offer's due date ({date}) has passed: reject it, and the performer "
+        "can counter-offer again with a new date.",
+    ),
+    M.ACCEPT_RENEGOTIATION: (
+        "proposed_due_date",
+        "The proposed due date ({date}) has passed: keep the current terms, then "
+        "propose new ones with a later date.",
+    ),
+}
+
+
+def _check_date(commitment: Commitment, move: str, today: dt.date) -> None:
+    if move not in PROMISING_MOVES:
+        return
+    field, message = PROMISING_MOVES[move]
+    due: dt.date | None = getattr(commitment, field)
+    if due is None and move == M.ACCEPT_COUNTER:
+        due = commitment.due_date  # a counter-offer of new conditions only
+    if due is not None and due < today:
+        raise IllegalMove(message.format(date=f"{due:%-d %B %Y}"), code="date_passed")
+
+
 def check_move(
     commitment: Commitment,
     actor: Person,
@@ -198,6 +248,7 @@ def check_move(
     actor_unit_ids: Iterable[int],
     expected_version: int | None,
     actor_lead_unit_ids: Iterable[int] = (),
+    today: dt.date | None = None,
 ) -> Transition:
     """The transition `move` makes, or the reason it is refused (an IllegalMove)."""
     if expected_version is not None and expected_version != commitment.version:
@@ -218,24 +269,23 @@ def check_move(
         )
     if move in (M.ACCEPT_RENEGOTIATION, M.REJECT_RENEGOTIATION) and not pending:
         raise IllegalMove("No new terms are proposed, so there is nothing to answer.")
+    _check_date(commitment, move, today or timezone.localdate())
     roles = roles_of(
         commitment,
         actor,
         actor_unit_ids=actor_unit_ids,
         actor_lead_unit_ids=actor_lead_unit_ids,
     )
-    if (
-        move == M.DECLINE
-        and _unclaimed_unit_request(commitment)
-        and PERFORMER in roles
-        and UNIT_LEAD not in roles
-    ):
+    if move == M.DECLINE and unanswered_unit_request(commitment):
         # A decline closes the request for everyone in the unit: that is the leads' call.
+        if UNIT_LEAD in roles:
+            return transition
         assert commitment.performer_unit is not None
-        raise NotYourMove(
-            f"Only a lead of {commitment.performer_unit.name} can decline a request made of "
-            "the unit; you can promise, counter-offer or say when you will answer."
-        )
+        if PERFORMER in roles:
+            raise NotYourMove(
+                f"Only a lead of {commitment.performer_unit.name} can decline a request made "
+                "of the unit; you can promise, counter-offer or say when you will answer."
+            )
     if not roles & transition.roles:
         if transition.roles == {RECIPIENT} and commitment.proposed_by_id == actor.pk:
             raise NotYourMove("You proposed these terms; the other party answers them.")
@@ -254,6 +304,7 @@ def legal_moves(
     """The moves `actor` may make now, in display order."""
     unit_ids = set(actor_unit_ids)
     lead_ids = set(actor_lead_unit_ids)
+    today = timezone.localdate()
     moves = []
     for move in ANSWER_MOVES:
         try:
@@ -264,6 +315,7 @@ def legal_moves(
                 actor_unit_ids=unit_ids,
                 actor_lead_unit_ids=lead_ids,
                 expected_version=None,
+                today=today,
             )
         except IllegalMove:
             continue

@@ -178,6 +178,8 @@ class About:
     chip: str
     overdue: bool
     days_late: int
+    # Never promised, and its due date passed while it waited for an answer.
+    date_passed: bool
     waits_for: str
     waits_for_viewer: bool
     viewer_role: str
@@ -227,6 +229,7 @@ def describe(c: Commitment, *, viewer: Person, today: dt.date | None = None) -> 
         chip=STATE_CHIP[c.state],
         overdue=overdue,
         days_late=(today - c.due_date).days if overdue else 0,
+        date_passed=c.date_passed_unanswered(today),
         waits_for=own_phrase if mine else phrase,
         waits_for_viewer=mine,
         viewer_role=" and ".join(roles),
@@ -248,6 +251,8 @@ class Row:
     unit: str
     due: dt.date
     overdue: bool
+    # Never promised, and its date has passed without an answer.
+    date_passed: bool
     state: str
     state_label: str
     chip: str
@@ -278,6 +283,7 @@ def table_rows(
                 unit=c.performer_unit.name if c.performer_unit is not None else "",
                 due=c.due_date,
                 overdue=c.is_overdue(today),
+                date_passed=c.date_passed_unanswered(today),
                 state=c.state,
                 state_label=S(c.state).label,
                 chip=STATE_CHIP[c.state],

@@ -35,8 +35,8 @@ from mutuality.commitments.models import (
     CommitmentMove,
     CommitmentState,
 )
-from mutuality.commitments.selectors import lead_unit_ids_of, unit_ids_of
-from mutuality.core.audit import audit_record, snapshot
+from mutuality.commitments.selectors import units_for_moves
+from mutuality.core.audit import audit_record, audit_record_private, snapshot
 from mutuality.orgs.models import Organization, Person, Unit
 
 __all__ = [
@@ -144,6 +144,10 @@ def _context_url(value: str) -> str:
     # Browsers read a backslash as a slash, so "/\evil.example" would leave the site.
     if "\\" in value:
         raise ValidationError({"context_url": "A link may not contain backslashes (\\)."})
+    # Browsers drop tabs and line breaks inside a link, so "/\t/evil.example" would become
+    # "//evil.example", another site; spaces are never part of a link either.
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValidationError({"context_url": "A link may not contain spaces or tabs."})
     if value.startswith("/") and not value.startswith("//"):
         return value
     try:
@@ -237,14 +241,44 @@ def _create(
         due_date=commitment.due_date,
         terms=commitment.conditions,
     )
+    _audit(commitment, actor, move, before=None, after=snapshot(commitment, CREATED_FIELDS))
+    return commitment
+
+
+def _audit(
+    commitment: Commitment,
+    actor: Person,
+    move: str,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Record the move in the audit log, revealing no more than the commitment's visibility.
+
+    A commitment between two people is theirs alone, while admins read the whole audit
+    log: its events name neither the actor nor the parties, and carry no title or terms,
+    only "Commitment #N", its state and its due date.
+    """
+    if commitment.performer_unit_id is None:
+        audit_record_private(
+            org=commitment.org,
+            action=f"commitment.{move}",
+            obj=commitment,
+            label=f"Commitment #{commitment.pk}",
+            before=before,
+            after=after,
+            keep=("state", "due_date"),
+        )
+        return
     audit_record(
-        org=org,
+        org=commitment.org,
         actor=actor.user,
         action=f"commitment.{move}",
         obj=commitment,
-        after=snapshot(commitment, CREATED_FIELDS),
+        before=before,
+        after=after,
+        label=commitment.title[:200],
     )
-    return commitment
 
 
 @transaction.atomic
@@ -402,13 +436,13 @@ def _move(
             .select_related("requester", "performer", "performer_unit", "org")
             .get(pk=commitment.pk)
         )
-        needs_units = locked.performer_id is None and locked.performer_unit_id is not None
+        unit_ids, lead_ids = units_for_moves(commitment=locked, viewer=actor)
         transition = check_move(
             locked,
             actor,
             move,
-            actor_unit_ids=unit_ids_of(actor) if needs_units else (),
-            actor_lead_unit_ids=lead_unit_ids_of(actor) if needs_units else (),
+            actor_unit_ids=unit_ids,
+            actor_lead_unit_ids=lead_ids,
             expected_version=expected_version,
         )
         from_state, previous_due_date = locked.state, locked.due_date
@@ -437,14 +471,12 @@ def _move(
             terms=said.terms,
             answer_by=said.answer_by,
         )
-        audit_record(
-            org=locked.org,
-            actor=actor.user,
-            action=f"commitment.{move}",
-            obj=locked,
+        _audit(
+            locked,
+            actor,
+            move,
             before={"state": from_state, "due_date": previous_due_date.isoformat()},
             after={"state": locked.state, "due_date": locked.due_date.isoformat()},
-            label=locked.title[:200],
         )
     return locked
 
@@ -589,6 +621,9 @@ def commitment_reject_counter(
         said = _Said(note=_text(note, field="note"))
         c.counter_due_date = None
         c.counter_terms = ""
+        if c.performer_unit_id is not None:
+            # The request goes back to the whole unit, where anyone may take it up.
+            c.performer = None
         return said
 
     return _move(

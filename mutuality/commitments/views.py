@@ -36,10 +36,10 @@ from mutuality.commitments.selectors import (
     commitment_for_viewer,
     commitment_history,
     commitments_filtered,
-    lead_unit_ids_of,
     my_work,
-    unit_ids_of,
+    units_for_moves,
 )
+from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Unit
 
@@ -187,9 +187,9 @@ def commitment_new(request: OrgRequest) -> HttpResponse:
             if key in request.GET
         }
         # A unit's page links here with ?unit=<id>: fill in its name.
-        unit_id = request.GET.get("unit", "")
-        if unit_id.isdigit() and len(unit_id) < 19:
-            unit = Unit.objects.filter(org_id=viewer.org_id, pk=int(unit_id), is_active=True)
+        unit_id = id_param(request.GET.get("unit"))
+        if unit_id is not None:
+            unit = Unit.objects.filter(org_id=viewer.org_id, pk=unit_id, is_active=True)
             initial["unit"] = unit.values_list("name", flat=True).first() or ""
         form = NewCommitmentForm(initial=initial, viewer=viewer)
     status = 400 if form.is_bound and form.errors else 200
@@ -208,12 +208,12 @@ def _detail_context(
     kept_text: str = "",
 ) -> dict[str, Any]:
     viewer = request.person
-    needs_units = commitment.performer_id is None and commitment.performer_unit_id is not None
+    unit_ids, lead_ids = units_for_moves(commitment=commitment, viewer=viewer)
     moves = legal_moves(
         commitment,
         viewer,
-        actor_unit_ids=unit_ids_of(viewer) if needs_units else (),
-        actor_lead_unit_ids=lead_unit_ids_of(viewer) if needs_units else (),
+        actor_unit_ids=unit_ids,
+        actor_lead_unit_ids=lead_ids,
     )
     forms = []
     kept_in_form = False

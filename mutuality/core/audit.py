@@ -62,3 +62,31 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_record_private(
+    *,
+    org: Organization,
+    action: str,
+    obj: models.Model,
+    label: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    keep: Iterable[str] = ("state",),
+) -> AuditEvent:
+    """Append one event about something only its parties may see (a personal commitment,
+    an issue raised with a person).
+
+    Admins read the whole audit log, so such an event names no actor and no party and
+    carries no content: only `label` ("Issue #12") and the fields in `keep`.
+    """
+    kept = set(keep)
+    return audit_record(
+        org=org,
+        actor=None,
+        action=action,
+        obj=obj,
+        before={k: v for k, v in before.items() if k in kept} if before else None,
+        after={k: v for k, v in after.items() if k in kept} if after is not None else None,
+        label=label,
+    )

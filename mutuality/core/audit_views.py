@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from mutuality.core.models import AuditEvent
+from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Organization, Person, Role, Unit
 
@@ -142,9 +143,10 @@ def _referenced_names(events: list[AuditEvent], org: Organization) -> Names:
 
 def _object_url(event: AuditEvent, org: Organization) -> str | None:
     url_name = OBJECT_PAGES.get(event.object_type)
-    if url_name is None or not event.object_id.isdigit():
+    pk = id_param(event.object_id)
+    if url_name is None or pk is None:
         return None
-    return reverse(url_name, kwargs={"org": org.slug, "pk": int(event.object_id)})
+    return reverse(url_name, kwargs={"org": org.slug, "pk": pk})
 
 
 def audit_events_for(*, org: Organization, form: AuditFilterForm) -> QuerySet[AuditEvent]:

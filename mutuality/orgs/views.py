@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 from django_htmx.middleware import HtmxDetails
 
+from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs import services, unit_sections
 from mutuality.orgs.chart import build_chart
@@ -70,7 +71,7 @@ def _pk_url(name: str, org_slug: str) -> Callable[[int], str]:
 
 
 def _int_param(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    return id_param(value)
 
 
 # --- home --------------------------------------------------------------------------------------

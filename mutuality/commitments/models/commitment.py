@@ -80,9 +80,11 @@ TERMINAL_STATES: frozenset[str] = frozenset(
     }
 )
 OPEN_STATES: frozenset[str] = frozenset(CommitmentState.values) - TERMINAL_STATES
-# Overdue: the due date has passed and the performer has not yet declared it complete.
-# (Once declared complete, the ball is in the requester's court.)
-OVERDUE_STATES: frozenset[str] = OPEN_STATES - {CommitmentState.COMPLETED}
+# Overdue: a promise whose due date has passed and that the requester has not yet declared
+# satisfied, as the trust ledger's "overdue now" counts it (docs/commitments.md). A request,
+# offer or counter-offer nobody has answered by its date was never promised: its date has
+# merely passed.
+OVERDUE_STATES: frozenset[str] = frozenset({CommitmentState.PROMISED, CommitmentState.COMPLETED})
 
 
 class Commitment(models.Model):
@@ -178,6 +180,11 @@ class Commitment(models.Model):
         today = today or timezone.localdate()
         return self.state in OVERDUE_STATES and self.due_date < today
 
+    def date_passed_unanswered(self, today: dt.date | None = None) -> bool:
+        """Still waiting for an answer (never promised), and its due date has passed."""
+        today = today or timezone.localdate()
+        return self.is_open and self.state not in OVERDUE_STATES and self.due_date < today
+
     @property
     def has_pending_renegotiation(self) -> bool:
         return self.proposed_by_id is not None
@@ -185,7 +192,7 @@ class Commitment(models.Model):
     @staticmethod
     def overdue_q(today: dt.date) -> Q:
         """The filter for overdue commitments (see OVERDUE_STATES)."""
-        return Q(closed_at__isnull=True, due_date__lt=today) & ~Q(state=CommitmentState.COMPLETED)
+        return Q(closed_at__isnull=True, due_date__lt=today, state__in=sorted(OVERDUE_STATES))
 
 
 class CommitmentEvent(models.Model):

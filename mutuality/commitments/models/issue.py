@@ -38,6 +38,8 @@ class IssueState(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     CLOSED_UNCONFIRMED = "closed_unconfirmed", "Closed without confirmation"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # Declined again after the one escalation: nothing is left to try, so it is closed.
+    DECLINED_FINAL = "declined_final", "Declined after escalation"
 
 
 OPEN_ISSUE_STATES = frozenset(
@@ -50,7 +52,12 @@ OPEN_ISSUE_STATES = frozenset(
     }
 )
 CLOSED_ISSUE_STATES = frozenset(
-    {IssueState.RESOLVED, IssueState.CLOSED_UNCONFIRMED, IssueState.WITHDRAWN}
+    {
+        IssueState.RESOLVED,
+        IssueState.CLOSED_UNCONFIRMED,
+        IssueState.WITHDRAWN,
+        IssueState.DECLINED_FINAL,
+    }
 )
 
 

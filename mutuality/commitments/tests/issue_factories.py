@@ -54,10 +54,12 @@ def in_state(p: Personas, state: str) -> Issue:
         return issue
     if state == "withdrawn":
         return move(issue, p.member, "withdraw")
-    if state in ("declined", "escalated"):
+    if state in ("declined", "escalated", "declined_final"):
         issue = move(issue, p.member2, "decline", **data["decline"])
-        if state == "escalated":
+        if state in ("escalated", "declined_final"):
             issue = move(issue, p.member, "escalate", **data["escalate"])
+        if state == "declined_final":
+            issue = move(issue, p.facilitator, "decline", reason="Outside what I can change.")
         return issue
     issue = move(issue, p.member2, "take_ownership")
     if state == "owned":

@@ -39,7 +39,47 @@ def test_a_request_starts_requested_with_one_event_and_an_audit_entry(personas: 
         "requested",
     )
     audit = AuditEvent.objects.get(action="commitment.request")
-    assert audit.after is not None and audit.after["performer"] == personas.member2.pk
+    assert audit.after == {"state": "requested", "due_date": days(3).isoformat()}
+    assert (audit.actor, audit.object_label) == (None, f"Commitment #{c.pk}")
+
+
+def test_the_audit_log_keeps_a_personal_commitment_private_from_admins(
+    personas: Personas,
+) -> None:
+    c = ask(personas, title="Talk about my review", conditions="SECRET: salary band")
+    for move_name, actor, data in [
+        ("counter", personas.member2, {"due_date": days(9), "terms": "SECRET terms"}),
+        ("reject_counter", personas.member, {"note": "SECRET note"}),
+        ("decline", personas.member2, {"reason": "SECRET reason"}),
+    ]:
+        c = services.commitment_move(
+            commitment=c, actor=actor, move=move_name, expected_version=c.version, **data
+        )
+    page = personas.client_for(personas.admin).get(
+        personas.url("audit:log") + "?object_type=commitments.commitment"
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Commitment #{c.pk}" in text
+    for secret in ("SECRET", "Talk about my review", "Mia Member", "Noah Member"):
+        assert secret not in text
+    for event in AuditEvent.objects.filter(object_id=str(c.pk)):
+        assert event.actor is None
+        assert "SECRET" not in str(event.before) + str(event.after) + event.object_label
+
+
+def test_a_request_of_a_unit_is_audited_in_full(personas: Personas) -> None:
+    services.commitment_request(
+        org=personas.org,
+        requester=personas.admin,
+        performer_unit=personas.unit,
+        title="Staff the Saturday desk",
+        conditions="Two people from 9 to 1.",
+        due_date=days(5),
+    )
+    audit = AuditEvent.objects.get(action="commitment.request")
+    assert (audit.actor, audit.object_label) == (personas.admin.user, "Staff the Saturday desk")
+    assert audit.after is not None and audit.after["performer_unit"] == personas.unit.pk
 
 
 def test_a_due_date_of_today_is_accepted(personas: Personas) -> None:
@@ -57,6 +97,9 @@ def test_a_due_date_of_today_is_accepted(personas: Personas) -> None:
         ({"title": "a\x00b"}, "title"),
         ({"context_url": "javascript:alert(1)"}, "context_url"),
         ({"context_url": "//evil.example/"}, "context_url"),
+        ({"context_url": "/\t/evil.example/x"}, "context_url"),
+        ({"context_url": "/\n/evil.example/x"}, "context_url"),
+        ({"context_url": "/o/acme/a b/"}, "context_url"),
         ({"performer": "SELF"}, "performer"),
         ({"performer": "OUTSIDER"}, "performer"),
         ({"performer": None}, "performer"),

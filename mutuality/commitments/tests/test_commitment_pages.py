@@ -334,7 +334,9 @@ def test_an_anonymous_visitor_is_asked_to_log_in(personas: Personas) -> None:
 def test_the_list_filters_by_role_state_overdue_and_unit(
     personas: Personas, time_machine: object
 ) -> None:
-    mine = request(personas.member, personas.member2, title="Mine", due=2)
+    mine = move(
+        request(personas.member, personas.member2, title="Mine", due=2), personas.member2, "promise"
+    )
     to_me = request(personas.member2, personas.member, title="To me", due=2)
     to_unit = request(personas.admin, unit=personas.other_unit, title="For Finance", due=2)
     closed = move(
@@ -360,8 +362,14 @@ def test_the_list_filters_by_role_state_overdue_and_unit(
     assert titles(f"?unit={personas.other_unit.pk}") == {"For Finance"}
     assert titles("?overdue=on") == set()
     time_machine.move_to(dt.datetime.combine(days(3), dt.time(12)))  # type: ignore[attr-defined]
-    assert titles("?overdue=on") == {"Mine", "To me", "For Finance"}
-    assert {mine.state, to_me.state, to_unit.state, closed.state} == {"requested", "cancelled"}
+    # Only a promise can be overdue; the two requests nobody answered are not.
+    assert titles("?overdue=on") == {"Mine"}
+    assert (mine.state, to_me.state, to_unit.state, closed.state) == (
+        "promised",
+        "requested",
+        "requested",
+        "cancelled",
+    )
 
 
 @pytest.mark.parametrize(

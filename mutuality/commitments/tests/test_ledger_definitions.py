@@ -323,6 +323,27 @@ def test_issue_closure_rate_and_median_time_to_closure(h: History) -> None:
     assert ledger.median_days_to_closure == pytest.approx(3.0)
 
 
+def test_an_issue_declined_after_its_escalation_is_closed_and_counted_apart(h: History) -> None:
+    m, p = h.p.member, h.p
+    h.at(day(0), 9)
+    issue = raise_issue(p.member2, m)
+    issue = issues.issue_decline(
+        issue=issue, actor=m, expected_version=issue.version, reason="Not mine to change."
+    )
+    h.at(day(1), 9)
+    issue = issues.issue_escalate(
+        issue=issue, actor=p.member2, expected_version=issue.version, facilitator=p.facilitator
+    )
+    h.at(day(2), 9)
+    issues.issue_decline(
+        issue=issue, actor=p.facilitator, expected_version=issue.version, reason="Nor mine."
+    )
+    _issue_flow(h, raised=3, addressee=m, owner=m)  # still open
+    ledger = h.ledger()
+    assert (ledger.issues_raised, ledger.issues_declined_final, ledger.issues_open) == (2, 1, 1)
+    assert ledger.closure_rate == 0.0
+
+
 def test_issues_owned_count_for_the_owner_too(h: History) -> None:
     h.at(day(0))
     issue = raise_issue(h.p.member2, unit=h.p.unit)

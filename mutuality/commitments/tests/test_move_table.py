@@ -196,12 +196,39 @@ def test_a_unit_member_cannot_decline_a_unit_request_but_its_lead_can(
     assert (declined.state, declined.performer_id) == ("declined", personas.manager.pk)
 
 
-def test_once_a_member_has_taken_up_a_unit_request_they_may_decline_it(
+def test_a_member_who_said_when_they_will_answer_still_leaves_declining_to_the_leads(
+    personas: Personas,
+) -> None:
+    # "Answer later" makes them the one who answers, not the one who speaks for the unit:
+    # otherwise any member could decline for the unit in two clicks.
+    c = in_state(personas, "unit_requested")
+    c = move(c, personas.member2, "commit_to_commit", **MOVE_DATA["commit_to_commit"])
+    with pytest.raises(NotYourMove, match="Only a lead of Support can decline"):
+        move(c, personas.member2, "decline", reason="Cannot after all")
+    c.refresh_from_db()
+    assert c.state == "deferred"
+    declined = move(c, personas.manager, "decline", reason="Not for us after all")
+    assert (declined.state, declined.performer_id) == ("declined", personas.member2.pk)
+
+
+def test_a_member_who_promised_a_unit_request_may_revoke_but_the_lead_cannot_decline(
+    personas: Personas,
+) -> None:
+    c = move(in_state(personas, "unit_requested"), personas.member2, "promise")
+    with pytest.raises(IllegalMove):
+        move(c, personas.manager, "decline", reason="Too late for that")
+    assert move(c, personas.member2, "revoke", note="Ill this week").state == "revoked"
+
+
+def test_a_rejected_counter_offer_gives_a_unit_request_back_to_the_whole_unit(
     personas: Personas,
 ) -> None:
     c = in_state(personas, "unit_requested")
-    c = move(c, personas.member2, "commit_to_commit", **MOVE_DATA["commit_to_commit"])
-    assert move(c, personas.member2, "decline", reason="Cannot after all").state == "declined"
+    c = move(c, personas.member2, "counter", **MOVE_DATA["counter"])
+    assert c.performer_id == personas.member2.pk
+    c = move(c, personas.admin, "reject_counter", note="I need it as asked.")
+    assert (c.state, c.performer_id) == ("requested", None)
+    assert move(c, personas.manager, "promise").performer_id == personas.manager.pk
 
 
 def test_every_move_writes_one_audit_event(personas: Personas) -> None:
@@ -214,7 +241,24 @@ def test_every_move_writes_one_audit_event(personas: Personas) -> None:
     event = AuditEvent.objects.latest("id")
     assert event.action == "commitment.promise"
     assert event.object_id == str(c.pk)
-    assert event.actor == personas.member2.user
     assert event.org_id == personas.org.pk
     assert event.before == {"state": "requested", "due_date": c.due_date.isoformat()}
     assert event.after == {"state": "promised", "due_date": moved.due_date.isoformat()}
+    # A commitment between two people is theirs alone; admins read the audit log.
+    assert (event.actor, event.actor_label, event.object_label) == (
+        None,
+        "system",
+        f"Commitment #{c.pk}",
+    )
+
+
+def test_a_unit_requests_audit_events_name_who_moved_it(personas: Personas) -> None:
+    from mutuality.core.models import AuditEvent
+
+    c = move(in_state(personas, "unit_requested"), personas.member2, "promise")
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.actor, event.object_label) == (
+        "commitment.promise",
+        personas.member2.user,
+        c.title,
+    )
