@@ -290,7 +290,8 @@ def people_update(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     summary="Deactivate a person",
 )
 def people_deactivate(request: HttpRequest, person_id: Id) -> Person:
-    """Mark a person inactive (admins); their API tokens are revoked. Not yourself."""
+    """Mark a person inactive (admins); their API tokens are revoked, and their active direct
+    reports move to the person's own manager (or to none). Not yourself."""
     auth = auth_of(request)
     person = _person_in(auth.org, person_id)
     return person_deactivate(person=person, actor=auth.person)

@@ -22,6 +22,8 @@ The rules, as an admin meets them:
   no manager (or an inactive one) are not the file's doing and never make it fail.
 - Departments that are not units yet are created, under the top unit if there is exactly one.
 - A full import makes active people absent from the file inactive (never the importing admin).
+  When the file has no manager column, the rows whose manager it deactivates move to the
+  nearest manager above who stays (as deactivating someone in the app does).
 - Rows whose `active` column says no count as absent from the file, so an export that
   includes inactive people can be imported without bringing them back.
 """
@@ -269,6 +271,22 @@ class _Planner:
         manager = self.by_pk.get(person.manager_id) if person.manager_id else None
         return self._outside_node(manager) if manager is not None else None
 
+    def _leaving(self, person: Person) -> bool:
+        """Whether this import makes `person` inactive (a full import they are not in)."""
+        return self.full and person.is_active and person.pk not in self.row_of_pk
+
+    def _kept_manager(self, person: Person) -> Node | None:
+        """The manager a file without a manager column leaves someone with: the recorded one,
+        or, if this import deactivates them, the nearest manager above who stays (as when an
+        admin deactivates a manager). People outside the file need no such move: a full
+        import deactivates all of them, and a partial one deactivates nobody."""
+        manager = self.by_pk.get(person.manager_id) if person.manager_id else None
+        seen: set[int] = set()
+        while manager is not None and self._leaving(manager) and manager.pk not in seen:
+            seen.add(manager.pk)
+            manager = self.by_pk.get(manager.manager_id) if manager.manager_id else None
+        return self._outside_node(manager) if manager is not None else None
+
     def _resolve_managers(self) -> None:
         by_eid = {
             r.employee_id: i for i, r in reversed(list(enumerate(self.rows))) if r.employee_id
@@ -279,7 +297,7 @@ class _Planner:
         )
         for index, r in enumerate(self.rows):
             if not self.has_manager:
-                r.manager = self._current_manager(r.person) if r.person else None
+                r.manager = self._kept_manager(r.person) if r.person else None
                 continue
             found: list[Node] = []
             for value, kind, file_index, owners in (
@@ -441,9 +459,12 @@ class _Planner:
             if src.role:
                 pairs.append(("role", p.role, src.role))
             # Compared as the tree sees it (an inactive manager is none), shown as recorded.
+            recorded = self.by_pk.get(p.manager_id) if p.manager_id else None
             if self.has_manager and r.manager_ok and self._current_manager(p) != r.manager:
-                recorded = self.by_pk.get(p.manager_id) if p.manager_id else None
                 pairs.append(("manager", recorded.name if recorded else "", manager))
+            elif not self.has_manager and recorded is not None and self._leaving(recorded):
+                # Their manager is deactivated: they move up, as `_kept_manager` says.
+                pairs.append(("manager", recorded.name, manager))
             if not p.is_active:
                 pairs.append(("active", "no", "yes"))
             r.changes = [Change(f, before, after) for f, before, after in pairs if before != after]

@@ -200,20 +200,55 @@ def person_update(*, person: Person, actor: Person | None, **changes: Any) -> Pe
     return person
 
 
+def manager_after_leaving(person: Person) -> Person | None:
+    """Whom `person`'s reports report to once `person` is inactive: the nearest active
+    manager above `person` (their own manager, unless that one has left too), or nobody."""
+    seen = {person.pk}
+    node = person.manager
+    while node is not None and node.pk not in seen:
+        if node.is_active:
+            return node
+        seen.add(node.pk)
+        node = node.manager
+    return None
+
+
+def revoke_api_tokens(*, person: Person, actor: Person | None) -> None:
+    """Stop every API token of `person` at once, with an audit event for each."""
+    now = timezone.now()
+    for token in person.api_tokens.filter(revoked_at__isnull=True).order_by("pk"):
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            org=person.org,
+            actor=_user(actor),
+            action="api_token.revoke",
+            obj=token,
+            label=f"API token “{token.name}” of {person.name}",
+            before={"revoked_at": None},
+            after={"revoked_at": now.isoformat()},
+        )
+
+
 @transaction.atomic
 def person_deactivate(*, person: Person, actor: Person | None) -> Person:
-    """Mark a person inactive: they keep their history but can no longer sign in here."""
+    """Mark a person inactive: they keep their history but can no longer sign in here.
+
+    Their API tokens are revoked, and their active direct reports move to the manager they
+    leave behind (`manager_after_leaving`: their own manager, or nobody), each move audited,
+    so that nobody reports to someone inactive. Not yourself.
+    """
     require_admin(actor)
     if actor is not None and person.pk == actor.pk:
         raise ValidationError({"is_active": "You cannot deactivate yourself."})
     if not person.is_active:
         return person
     before = snapshot(person, PERSON_FIELDS)
+    now = timezone.now()
     person.is_active = False
-    person.updated_at = timezone.now()
+    person.updated_at = now
     person.save(update_fields=["is_active", "updated_at"])
-    # Their API tokens stop working at once.
-    person.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoke_api_tokens(person=person, actor=actor)
     audit_record(
         org=person.org,
         actor=_user(actor),
@@ -222,6 +257,21 @@ def person_deactivate(*, person: Person, actor: Person | None) -> Person:
         before=before,
         after=snapshot(person, PERSON_FIELDS),
     )
+    successor = manager_after_leaving(person)
+    reports = Person.objects.filter(org_id=person.org_id, manager_id=person.pk, is_active=True)
+    for report in reports.order_by("name", "id"):
+        report_before = snapshot(report, PERSON_FIELDS)
+        report.manager = successor
+        report.updated_at = now
+        report.save(update_fields=["manager", "updated_at"])
+        audit_record(
+            org=person.org,
+            actor=_user(actor),
+            action="person.update",
+            obj=report,
+            before=report_before,
+            after=snapshot(report, PERSON_FIELDS),
+        )
     return person
 
 

@@ -23,7 +23,7 @@ from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs import services, unit_sections
 from mutuality.orgs.chart import build_chart
 from mutuality.orgs.forms import ChartForm, DirectoryFilterForm, PersonForm, UnitForm
-from mutuality.orgs.models import Role, Unit
+from mutuality.orgs.models import Person, Role, Unit
 from mutuality.orgs.selectors import (
     UnitNode,
     direct_report_count,
@@ -143,6 +143,28 @@ def person_create(request: OrgRequest) -> HttpResponse:
     )
 
 
+def _reports_move(count: int, successor: Person | None, *, done: bool) -> str:
+    """Where a leaving person's reports go, as a sentence ("" when they have none)."""
+    if not count:
+        return ""
+    who = "Their 1 report" if count == 1 else f"Their {count} reports"
+    whom = successor.name if successor is not None else "nobody (no manager)"
+    if done:
+        return f"{who} now {'reports' if count == 1 else 'report'} to {whom}."
+    return f"{who} will report to {whom}."
+
+
+def _deactivation_context(
+    viewer: Person, person: Person, *, report_count: int | None = None
+) -> dict[str, Any]:
+    """What the deactivate button asks before it acts: where the person's reports will go."""
+    if not (viewer.is_admin and person.is_active and person.pk != viewer.pk):
+        return {"reports_will_move": ""}
+    count = direct_report_count(person=person) if report_count is None else report_count
+    successor = services.manager_after_leaving(person) if count else None
+    return {"reports_will_move": _reports_move(count, successor, done=False)}
+
+
 @org_view
 def person_detail(request: OrgRequest, pk: int) -> HttpResponse:
     viewer = request.person
@@ -150,6 +172,9 @@ def person_detail(request: OrgRequest, pk: int) -> HttpResponse:
     reports = direct_reports(person=person, limit=REPORTS_SHOWN + 1)
     more_reports = len(reports) > REPORTS_SHOWN
     context = {
+        **_deactivation_context(
+            viewer, person, report_count=None if more_reports else len(reports)
+        ),
         "person": person,
         "viewer": viewer,
         "is_me": person.pk == viewer.pk,
@@ -195,7 +220,7 @@ def person_edit(request: OrgRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "orgs/person_form.html",
-        {"form": form, "person": person},
+        {"form": form, "person": person, **_deactivation_context(viewer, person)},
         status=_form_status(form),
     )
 
@@ -206,12 +231,16 @@ def person_deactivate(request: OrgRequest, pk: int) -> HttpResponse:
     # Checked after the lookup, so another organization's id is a 404 whatever the method.
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    # Who reports to them now, and to whom they will: the service moves them.
+    count = direct_report_count(person=person) if person.is_active else 0
+    successor = services.manager_after_leaving(person) if count else None
     try:
         services.person_deactivate(person=person, actor=request.person)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{person.name} is now inactive.")
+        moved = _reports_move(count, successor, done=True)
+        messages.success(request, f"{person.name} is now inactive. {moved}".strip())
     return redirect("orgs:person", org=request.org.slug, pk=person.pk)
 
 

@@ -437,6 +437,20 @@ def test_an_admin_deactivates_and_reactivates_a_person(personas: Personas) -> No
     assert actions[-2:] == ["person.deactivate", "person.reactivate"]
 
 
+def test_deactivating_a_manager_moves_their_reports_to_their_manager(personas: Personas) -> None:
+    response = api_client_for(personas.admin).post(f"{API}/people/{personas.manager.pk}/deactivate")
+
+    assert response.status_code == 200
+    reports = Person.objects.filter(manager=personas.admin, is_active=True)
+    assert set(reports.values_list("name", flat=True)) == {
+        "Mia Member",
+        "Noah Member",
+    }
+    assert AuditEvent.objects.filter(
+        action="person.update", object_id=str(personas.member.pk)
+    ).exists()
+
+
 def test_an_admin_cannot_deactivate_themselves(personas: Personas) -> None:
     response = api_client_for(personas.admin).post(f"{API}/people/{personas.admin.pk}/deactivate")
 

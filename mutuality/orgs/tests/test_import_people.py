@@ -493,6 +493,47 @@ def test_a_full_import_deactivates_people_missing_from_the_file(acme: Personas) 
     assert AuditEvent.objects.filter(action="person.deactivate", object_id=acme.member2.pk).exists()
 
 
+def test_a_full_import_without_managers_moves_the_reports_of_a_manager_it_deactivates(
+    acme: Personas,
+) -> None:
+    data = csv_of(
+        "name,email",
+        "Ada Admin,ada@acme.test",
+        "Mia Member,mia@acme.test",
+        "Noah Member,noah@acme.test",
+        "Fay Facilitator,fay@acme.test",
+    )
+    result = run(acme.org, data, actor=acme.admin, full=True)
+    assert result.ok, result.errors
+    assert [e.name for e in result.to_deactivate] == ["Max Manager"]
+    assert {
+        e.name: [(c.field, c.before, c.after) for c in e.changes] for e in result.to_update
+    } == {
+        "Mia Member": [("manager", "Max Manager", "Ada Admin")],
+        "Noah Member": [("manager", "Max Manager", "Ada Admin")],
+    }
+    acme.member.refresh_from_db()
+    assert acme.member.manager == acme.admin
+    event = AuditEvent.objects.get(action="person.update", object_id=acme.member.pk)
+    assert event.before is not None and event.before["manager"] == acme.manager.pk
+    assert event.after is not None and event.after["manager"] == acme.admin.pk
+
+
+def test_a_full_import_with_managers_places_the_reports_as_the_file_says(
+    acme: Personas,
+) -> None:
+    data = csv_of(
+        "name,email,manager email",
+        "Ada Admin,ada@acme.test,",
+        "Mia Member,mia@acme.test,fay@acme.test",
+        "Noah Member,noah@acme.test,mia@acme.test",
+        "Fay Facilitator,fay@acme.test,ada@acme.test",
+    )
+    assert run(acme.org, data, actor=acme.admin, full=True).applied
+    acme.member2.refresh_from_db()
+    assert acme.member2.manager == acme.member
+
+
 def test_a_full_import_never_deactivates_the_admin_running_it(acme: Personas) -> None:
     data = csv_of("name,email,manager email", "Max Manager,max@acme.test,")
     result = run(acme.org, data, actor=acme.admin, full=True, dry_run=True)

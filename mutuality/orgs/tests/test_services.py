@@ -195,6 +195,53 @@ def test_deactivating_revokes_api_tokens_and_reactivating_restores_the_person(
     assert len(events("person.reactivate", personas.member)) == 1
 
 
+def test_deactivating_writes_an_audit_event_for_each_revoked_api_token(
+    personas: Personas,
+) -> None:
+    api_token_for(personas.member, name="laptop")
+    api_token_for(personas.member, name="phone")
+    person_deactivate(person=personas.member, actor=personas.admin)
+    revoked = AuditEvent.objects.filter(action="api_token.revoke").order_by("id")
+    assert [e.object_label for e in revoked] == [
+        "API token “laptop” of Mia Member",
+        "API token “phone” of Mia Member",
+    ]
+    assert all(e.actor == personas.admin.user for e in revoked)
+
+
+def test_deactivating_a_manager_moves_their_reports_to_their_own_manager(
+    personas: Personas,
+) -> None:
+    person_deactivate(person=personas.member2, actor=personas.admin)
+    person_deactivate(person=personas.manager, actor=personas.admin)
+    mia, noah = (Person.objects.get(pk=p.pk) for p in (personas.member, personas.member2))
+    assert mia.manager == personas.admin
+    assert noah.manager == personas.manager  # already inactive: left as recorded
+    (event,) = events("person.update", mia)
+    assert event.actor == personas.admin.user
+    assert event.before is not None and event.before["manager"] == personas.manager.pk
+    assert event.after is not None and event.after["manager"] == personas.admin.pk
+
+
+def test_the_reports_of_someone_with_no_manager_end_with_no_manager(personas: Personas) -> None:
+    person_deactivate(person=personas.admin, actor=None)
+    personas.manager.refresh_from_db()
+    assert personas.manager.manager is None
+    (event,) = events("person.update", personas.manager)
+    assert event.after is not None and event.after["manager"] is None
+
+
+def test_reports_skip_a_manager_above_who_has_left_too(personas: Personas) -> None:
+    # As recorded before deactivating moved reports: Max's own manager (Ada, who reports to
+    # Fay) is already inactive.
+    person_update(person=personas.admin, actor=None, manager=personas.facilitator)
+    Person.objects.filter(pk=personas.admin.pk).update(is_active=False)
+    max_manager = Person.objects.get(pk=personas.manager.pk)
+    person_deactivate(person=max_manager, actor=None)
+    personas.member.refresh_from_db()
+    assert personas.member.manager == personas.facilitator
+
+
 # --- units -------------------------------------------------------------------------------------
 
 

@@ -133,8 +133,9 @@ def test_the_page_bounds_its_queries_however_many_reports(
             employee_id=f"R{i}",
             manager=personas.manager,
         )
-    # 7 are the session, the login and the page's shell.
-    with django_assert_max_num_queries(10):
+    # 7 are the session, the login and the page's shell; one counts the reports that the
+    # deactivate button would move, as there are more than are shown.
+    with django_assert_max_num_queries(11):
         html = client.get(url).content.decode()
     assert html.count('href="/o/acme/people/') < 70
     assert f'href="/o/acme/people/?manager={personas.manager.pk}"' in html
@@ -314,7 +315,8 @@ def test_an_admin_cannot_remove_their_own_admin_role(personas: Personas) -> None
 
 def test_saving_keeps_a_retired_unit_and_an_inactive_manager(personas: Personas) -> None:
     unit_deactivate(unit=personas.unit, actor=None)
-    person_deactivate(person=personas.manager, actor=None)
+    # As recorded before deactivating someone moved their reports to another manager.
+    Person.objects.filter(pk=personas.manager.pk).update(is_active=False)
     client = personas.client_for(personas.admin)
     html = client.get(personas.url("orgs:person_edit", pk=personas.member.pk)).content.decode()
     assert f'<option value="{personas.unit.pk}" selected>Support (retired)</option>' in html
@@ -342,6 +344,45 @@ def test_an_admin_deactivates_and_reactivates_a_person(personas: Personas) -> No
     assert flashes(response)[-1] == "Mia Member is active again."
     personas.member.refresh_from_db()
     assert personas.member.is_active
+
+
+def test_the_deactivate_buttons_say_where_the_reports_will_go(personas: Personas) -> None:
+    client = personas.client_for(personas.admin)
+    page = client.get(personas.url("orgs:person", pk=personas.manager.pk)).content.decode()
+    assert (
+        'data-confirm="Deactivate Max Manager? They keep their history but can no longer sign '
+        'in here. Their 2 reports will report to Ada Admin."' in page
+    )
+    form = client.get(personas.url("orgs:person_edit", pk=personas.manager.pk)).content.decode()
+    assert (
+        'data-confirm="Deactivate Max Manager? Their 2 reports will report to Ada Admin."' in form
+    )
+    page = client.get(personas.url("orgs:person", pk=personas.member.pk)).content.decode()
+    assert "will report to" not in page
+
+
+def test_deactivating_a_manager_says_whom_their_reports_now_report_to(
+    personas: Personas,
+) -> None:
+    client = personas.client_for(personas.admin)
+    response = client.post(personas.url("orgs:person_deactivate", pk=personas.manager.pk))
+    assert flashes(response) == [
+        "Max Manager is now inactive. Their 2 reports now report to Ada Admin."
+    ]
+    assert Person.objects.get(pk=personas.member.pk).manager == personas.admin
+    person_create(
+        org=personas.org,
+        actor=None,
+        name="Kim Lee",
+        email="kim@acme.test",
+        manager=personas.facilitator,
+    )
+    response = client.post(personas.url("orgs:person_deactivate", pk=personas.facilitator.pk))
+    assert flashes(response)[-1] == (
+        "Fay Facilitator is now inactive. Their 1 report now reports to nobody (no manager)."
+    )
+    response = client.post(personas.url("orgs:person_deactivate", pk=personas.member.pk))
+    assert flashes(response)[-1] == "Mia Member is now inactive."
 
 
 def test_an_admin_cannot_deactivate_themselves(personas: Personas) -> None:
