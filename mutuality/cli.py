@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import sys
 
-# Friendly aliases for the commands people type most.
-ALIASES = {"worker": "db_worker"}
+# Friendly aliases for the commands people type most (`worker` is our own command: the
+# database queue's worker plus the hourly reminders).
+ALIASES: dict[str, str] = {}
 
 
 def main(argv: list[str] | None = None) -> None:

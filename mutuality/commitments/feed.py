@@ -10,7 +10,8 @@ closed in the last `RECENT_DAYS` days (so a calendar sees them end). Each is an 
 event on its due date — DTSTART;VALUE=DATE with an exclusive DTEND the day after, the
 form every calendar agrees on — with a stable UID (`commitment-<id>@<host>`) and
 SEQUENCE = the commitment's version, so a moved date updates the same event. A revoked,
-cancelled or declined commitment is STATUS:CANCELLED. Only the title, the date, the
+cancelled or declined commitment is STATUS:CANCELLED; one not yet promised (asked,
+offered, counter-offered) is TENTATIVE. Only the title, the date, the
 state and a link: never conditions, notes or anything anonymous.
 """
 
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mutuality.accounts.models import User, hash_secret
@@ -41,6 +42,8 @@ MIN_TOKEN_LENGTH = 32
 PRODID = "-//Mutuality//Commitments//EN"
 
 _ENDED = {S.DECLINED, S.CANCELLED, S.REVOKED}
+# Asked or offered, not yet promised: the date may still change or never happen.
+_UNANSWERED = {S.REQUESTED, S.DEFERRED, S.COUNTERED, S.OFFERED}
 
 
 def feed_host() -> str:
@@ -88,7 +91,11 @@ def feed_token_reset(*, person: Person) -> str:
 
 
 def feed_commitments(*, user: User, today: dt.date | None = None) -> list[Commitment]:
-    """The commitments the feed shows (see the module docstring), soonest due first."""
+    """The commitments the feed shows (see the module docstring).
+
+    Open ones first, soonest due (most overdue) first, then the recently closed, latest
+    first: so a feed at its `MAX_EVENTS` cap drops old closed ones, never open ones.
+    """
     today = today or timezone.localdate()
     since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
     # A few people at most (one per organization). Each branch names the organization,
@@ -107,7 +114,7 @@ def feed_commitments(*, user: User, today: dt.date | None = None) -> list[Commit
     return list(
         Commitment.objects.filter(branches)
         .select_related("org", "requester", "performer")
-        .order_by("-due_date", "-id")[:MAX_EVENTS]
+        .order_by(F("closed_at").desc(nulls_first=True), "due_date", "id")[:MAX_EVENTS]
     )
 
 
@@ -116,6 +123,8 @@ def _summary(commitment: Commitment, person_ids: set[int]) -> str:
     if commitment.state == S.SATISFIED:
         return f"Done: {title}"
     if commitment.performer_id in person_ids:
+        if commitment.state in (S.REQUESTED, S.DEFERRED):
+            return f"Asked of you: {title}"
         return f"Due: {title}"
     performer = commitment.performer
     who = performer.name if performer is not None else str(commitment.performer_unit or "")
@@ -142,7 +151,12 @@ def feed_calendar(*, user: User) -> bytes:
             event.add("dtend", c.due_date + dt.timedelta(days=1))
         event.add("summary", _summary(c, person_ids))
         event.add("sequence", c.version)
-        event.add("status", "CANCELLED" if c.state in _ENDED else "CONFIRMED")
+        if c.state in _ENDED:
+            event.add("status", "CANCELLED")
+        elif c.state in _UNANSWERED:
+            event.add("status", "TENTATIVE")
+        else:
+            event.add("status", "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         url = f"{settings.SITE_URL}{c.get_absolute_url()}"
         event.add("url", url)

@@ -30,7 +30,7 @@ from mutuality.commitments.issue_selectors import (
     issue_history,
     issues_filtered,
 )
-from mutuality.commitments.issues import IllegalMove, issue_legal_moves
+from mutuality.commitments.issues import IllegalMove, StaleIssue, issue_legal_moves
 from mutuality.commitments.models import Issue, IssueMove, IssueState
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.selectors import unit_tree
@@ -262,15 +262,21 @@ def _detail_context(
     *,
     failed: IssueMoveForm | None = None,
     refusal: str = "",
+    kept_text: str = "",
 ) -> dict[str, Any]:
     viewer = request.person
     moves = issue_legal_moves(issue, viewer)
     facilitators = facilitators_of(viewer=viewer) if M.ESCALATE in moves else []
+    if not facilitators and M.ESCALATE in moves:
+        # Nobody to escalate to: offering the button would lead to a form nobody can send.
+        moves.remove(M.ESCALATE)
     forms = []
+    kept_in_form = False
     for move in moves:
         ui = MOVE_UI[move]
         if failed is not None and failed.move == move:
             form = failed
+            kept_in_form = True
         else:
             form = IssueMoveForm(
                 initial={"version": issue.version},
@@ -289,6 +295,8 @@ def _detail_context(
         "move_forms": forms,
         "failed_move": failed.move if failed is not None else "",
         "refusal": refusal,
+        # What they typed for a move that is no longer theirs to make, so it is not lost.
+        "kept_text": "" if kept_in_form else kept_text,
         "is_party": viewer.pk
         in {issue.raiser_id, issue.addressee_id, issue.owner_id, issue.facilitator_id},
     }
@@ -344,7 +352,25 @@ def issue_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse:
         )
     except IllegalMove as refusal:
         current = issue_for_viewer(viewer=viewer, pk=pk)
-        return _render_detail(request, current, status=refusal.status_code, refusal=refusal.detail)
+        kept: IssueMoveForm | None = None
+        typed = "\n\n".join(str(data[k]) for k in ("resolution", "reason", "note") if data.get(k))
+        if isinstance(refusal, StaleIssue):
+            # Keep what they typed, on the current version, so that after reading the
+            # current state they can send it again (if the move is still theirs to make).
+            kept = IssueMoveForm(
+                initial={**data, "version": current.version},
+                move=move,
+                note_label=ui.note_label,
+                facilitators=facilitators,
+            )
+        return _render_detail(
+            request,
+            current,
+            status=refusal.status_code,
+            refusal=refusal.detail,
+            failed=kept,
+            kept_text=typed if kept is not None else "",
+        )
     except ValidationError as error:
         for name, problems in error.message_dict.items():
             form.add_error(name if name in form.fields else None, problems)

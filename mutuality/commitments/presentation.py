@@ -198,6 +198,10 @@ def waits_for(c: Commitment) -> tuple[str, str, int | None]:
         if c.performer_id is None:
             assert c.performer_unit is not None
             return f"someone in {c.performer_unit.name} to take it up", "", None
+        if c.state == S.DEFERRED and c.answer_by is not None:
+            late = ", now late" if c.answer_by < timezone.localdate() else ""
+            by = f" (promised by {c.answer_by:%-d %b}{late})"
+            return f"{performer}’s answer{by}", f"your answer{by}", c.performer_id
         return f"{performer}’s answer", "your answer", c.performer_id
     if c.state in (S.COUNTERED, S.OFFERED):
         return f"{c.requester.name}’s answer", "your answer", c.requester_id

@@ -9,7 +9,22 @@ from django.db import models
 from django.utils import timezone
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A history row: written once, never updated or deleted through the ORM."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError(f"{self._meta.object_name} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{self._meta.object_name} rows are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """One change to shared state: who, what, when, before and after.
 
     Rows are never updated or deleted by the application. Nothing that could link a
@@ -46,14 +61,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Audit events are append-only.")
 
     def changed_fields(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for every field whose value differs."""

@@ -9,13 +9,13 @@ cancelled, revoked). Which move is legal when, and by whom, is one table: `machi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mutuality.core.models import AppendOnlyModel
 from mutuality.orgs.models import Organization, Person, Unit
 
 __all__ = [
@@ -195,7 +195,7 @@ class Commitment(models.Model):
         return Q(closed_at__isnull=True, due_date__lt=today, state__in=sorted(OVERDUE_STATES))
 
 
-class CommitmentEvent(models.Model):
+class CommitmentEvent(AppendOnlyModel):
     """One move in a commitment's conversation: who, what, when. Append-only."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="events")
@@ -223,11 +223,3 @@ class CommitmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.move} {self.from_state}→{self.to_state}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValueError("Commitment events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("Commitment events are append-only.")

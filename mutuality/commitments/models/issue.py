@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from mutuality.core.models import AppendOnlyModel
 from mutuality.orgs.models import Organization, Person, Unit
 
 __all__ = [
@@ -158,7 +159,7 @@ class Issue(models.Model):
         return str(target)
 
 
-class IssueEvent(models.Model):
+class IssueEvent(AppendOnlyModel):
     """One move in an issue's history. Append-only."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="events")

@@ -75,8 +75,29 @@ def test_due_dates_are_all_day_events_with_an_exclusive_end(personas: Personas) 
     event = events_of(response)[f"commitment-{c.pk}@127.0.0.1"]
     assert event.decoded("DTSTART") == days(5)
     assert event.decoded("DTEND") == days(6)
-    assert str(event["SUMMARY"]) == "Due: Review the onboarding guide"
+    # Not promised yet: a tentative event until the member answers.
+    assert str(event["SUMMARY"]) == "Asked of you: Review the onboarding guide"
+    assert str(event["STATUS"]) == "TENTATIVE"
     assert str(event["URL"]).endswith(f"/o/acme/commitments/{c.pk}/")
+    move(c, personas.member, "promise")
+    promised = events_of(Client().get(feed_path(token)))[f"commitment-{c.pk}@127.0.0.1"]
+    assert (str(promised["SUMMARY"]), str(promised["STATUS"])) == (
+        "Due: Review the onboarding guide",
+        "CONFIRMED",
+    )
+
+
+def test_a_full_feed_keeps_every_open_commitment_and_drops_old_closed_ones(
+    personas: Personas, monkeypatch: Any
+) -> None:
+    from mutuality.commitments import feed
+
+    closed = [in_state(personas, "cancelled") for _ in range(3)]
+    open_ones = [request(personas.member, personas.member2, due=40 + i) for i in range(2)]
+    monkeypatch.setattr(feed, "MAX_EVENTS", 3)
+    assert personas.member2.user is not None
+    shown = feed.feed_commitments(user=personas.member2.user)
+    assert [c.pk for c in shown] == [open_ones[0].pk, open_ones[1].pk, closed[-1].pk]
 
 
 def test_the_uid_is_stable_and_the_sequence_follows_the_version(personas: Personas) -> None:
@@ -100,7 +121,7 @@ def test_it_shows_what_i_owe_and_what_i_am_owed_but_no_private_text(personas: Pe
     token = feed_token_reset(person=personas.member)
     response = Client().get(feed_path(token))
     summaries = {str(e["SUMMARY"]) for e in events_of(response).values()}
-    assert summaries == {"Due: Owed by me", "Owed to you: Owed to me (Noah Member)"}
+    assert summaries == {"Asked of you: Owed by me", "Owed to you: Owed to me (Noah Member)"}
     # Conditions of satisfaction and notes never leave the app through the feed.
     assert "Comments on every section" not in response.content.decode()
     assert owed.pk != owe.pk

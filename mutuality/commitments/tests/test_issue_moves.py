@@ -408,3 +408,13 @@ def test_any_sequence_of_moves_keeps_the_history_consistent(
     assert events[-1].to_state == fresh.state
     assert (fresh.closed_at is not None) == (not fresh.is_open)
     assert fresh.owner_id != fresh.raiser_id
+
+
+def test_an_issues_history_cannot_be_rewritten(personas: Personas) -> None:
+    event = IssueEvent.objects.filter(issue=in_state(personas, "owned")).first()
+    assert event is not None
+    event.note = "Something else"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()

@@ -136,6 +136,34 @@ def test_a_stale_move_is_refused_and_changes_nothing(personas: Personas) -> None
     assert Issue.objects.get(pk=issue.pk).state == "owned"
 
 
+def test_a_stale_move_keeps_what_was_typed(personas: Personas) -> None:
+    issue = in_state(personas, "owned")
+    stale = issue.version
+    move(issue, personas.member, "withdraw", note="")  # meanwhile, in another tab
+    response = personas.client_for(personas.member2).post(
+        move_url(personas, issue, "propose_resolution"),
+        {"version": stale, "resolution": "A weekly slot with Finance for refunds."},
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "What you wrote" in html
+    assert "A weekly slot with Finance for refunds." in html
+    assert Issue.objects.get(pk=issue.pk).state == "withdrawn"
+
+
+def test_escalation_is_not_offered_when_the_organization_has_no_facilitator(
+    personas: Personas,
+) -> None:
+    from mutuality.orgs.services import person_deactivate
+
+    issue = in_state(personas, "declined")
+    person_deactivate(person=personas.facilitator, actor=personas.admin)
+    page = personas.client_for(personas.member).get(detail_url(personas, issue))
+    assert page.status_code == 200
+    assert "Escalate" not in page.content.decode()
+    assert "Withdraw" in page.content.decode()
+
+
 def test_a_move_by_the_wrong_person_is_a_403(personas: Personas) -> None:
     issue = in_state(personas, "raised")
     response = personas.client_for(personas.member).post(

@@ -262,3 +262,15 @@ def test_a_unit_requests_audit_events_name_who_moved_it(personas: Personas) -> N
         personas.member2.user,
         c.title,
     )
+
+
+def test_a_commitments_history_cannot_be_rewritten(personas: Personas) -> None:
+    from mutuality.commitments.models import CommitmentEvent
+
+    event = CommitmentEvent.objects.filter(commitment=in_state(personas, "promised")).last()
+    assert event is not None
+    event.note = "Never promised"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()

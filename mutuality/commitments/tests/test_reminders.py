@@ -203,3 +203,42 @@ def test_the_reminder_scan_takes_a_bounded_number_of_queries_per_reminder(
     # Nothing left to remind about: the scan itself is a handful of queries.
     with django_assert_max_num_queries(6):
         remind()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_reminders_and_sends_them_itself(
+    personas: Personas, settings: Any, time_machine: Any
+) -> None:
+    # The real database queue, with real commits: `mutuality worker` alone finds, queues
+    # and sends the reminders.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issue = issue_in_state(personas, "proposed")
+    promised(personas, due=12)
+    at_day(time_machine, 15)
+    out = StringIO()
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
+    assert "queued 0 due-soon and 1 overdue" in out.getvalue()
+    subjects = [m.subject for m in mail.outbox]
+    assert sum(s.startswith("Overdue") for s in subjects) == 2, subjects
+    assert SentReminder.objects.filter(sent_at__isnull=False).count() == 2
+    issue.refresh_from_db()
+    assert issue.state == "closed_unconfirmed"
+
+
+def test_the_worker_can_leave_the_reminders_to_cron(
+    personas: Personas, settings: Any, time_machine: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    promised(personas, due=12)
+    at_day(time_machine, 15)
+    call_command(
+        "worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        "--remind-every",
+        "0",
+        stdout=StringIO(),
+    )
+    assert not SentReminder.objects.exists()
+    assert mail.outbox == []

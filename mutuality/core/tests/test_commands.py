@@ -59,7 +59,7 @@ def test_the_cli_maps_dashed_names_and_aliases(monkeypatch: Any) -> None:
     assert seen == [
         ["mutuality", "import_people", "people.csv", "--org", "acme"],
         ["mutuality", "export_people", "--org", "acme"],
-        ["mutuality", "db_worker"],
+        ["mutuality", "worker"],
         ["mutuality", "--version"],
     ]
 
@@ -226,3 +226,26 @@ def test_seed_refuses_to_build_twice_without_replace() -> None:
         run("seed", "--size", "S")
     run("seed", "--size", "S", "--replace")
     assert Person.objects.filter(org__slug="synthetic-s").count() == 200
+
+
+def test_the_workers_reminder_loop_survives_a_failed_run_and_stops_when_told(
+    monkeypatch: Any,
+) -> None:
+    import threading
+
+    from mutuality.core.management.commands import worker
+
+    calls: list[int] = []
+    stop = threading.Event()
+
+    def run_reminders() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the mail server is down")
+        if len(calls) == 3:
+            stop.set()
+        return "reminders: queued 0"
+
+    monkeypatch.setattr(worker, "run_reminders", run_reminders)
+    worker._remind_forever(0, stop)
+    assert len(calls) == 3
