@@ -30,6 +30,7 @@ The rules, as an admin meets them:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -37,7 +38,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from mutuality.accounts.models import ApiToken
@@ -46,6 +47,8 @@ from mutuality.core.models import AuditEvent
 from mutuality.orgs.models import Organization, PeopleImportUpload, Person, Role, Unit
 from mutuality.orgs.people_csv import NO, YES, ParsedFile, Problem, SourceRow, read_people_csv
 from mutuality.orgs.services import PERSON_FIELDS, UNIT_FIELDS, require_admin
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_LIFETIME = timedelta(days=1)
 
@@ -705,11 +708,24 @@ def import_people(
     if dry_run:
         _Planner(org=org, actor=actor, parsed=parsed, result=result).plan()
         return result
-    with transaction.atomic():
-        planner = _Planner(org=org, actor=actor, parsed=parsed, result=result)
-        planner.plan()
-        if result.ok:
-            planner.apply()
+    try:
+        with transaction.atomic():
+            planner = _Planner(org=org, actor=actor, parsed=parsed, result=result)
+            planner.plan()
+            if result.ok:
+                planner.apply()
+    except (DataError, IntegrityError):
+        # The checks should leave nothing for the database to refuse; if they missed
+        # something, the import is refused as a whole rather than failing the page.
+        logger.exception("The database refused a people import that passed its checks.")
+        result.applied = False
+        result.errors.append(
+            Problem(
+                None,
+                "The database refused a value in this file, so nothing was written. "
+                "Check the file for unusual characters, or save it again as “CSV UTF-8”.",
+            )
+        )
     return result
 
 

@@ -168,6 +168,27 @@ def _decode(data: bytes, parsed: ParsedFile) -> str | None:
     return text
 
 
+# Text no database column can hold: PostgreSQL refuses NUL characters, and lone surrogates
+# are not Unicode at all. A file can carry them in any encoding (UTF-16 writes a NUL as two
+# zero bytes), so they are looked for in the decoded text, row by row.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(record: list[str]) -> str | None:
+    """Why a row's cells cannot be stored, or None."""
+    for cell in record:
+        found = UNSTORABLE.search(cell)
+        if found is None:
+            continue
+        if found.group() == "\x00":
+            return (
+                "This row contains a NUL character (a zero byte), which cannot be stored. "
+                "Remove it, or save the file again as “CSV UTF-8”."
+            )
+        return "This row contains text that is not valid Unicode. Save the file as “CSV UTF-8”."
+    return None
+
+
 def _delimiter(text: str) -> str:
     first_line = text.split("\n", 1)[0]
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
@@ -228,6 +249,12 @@ def read_people_csv(data: bytes | str) -> ParsedFile:
     try:
         for record in reader:
             number += 1
+            unstorable = _unstorable(record)
+            if unstorable is not None:
+                parsed.errors.append(Problem(number, unstorable))
+                if mapping is None:
+                    return parsed
+                continue
             if mapping is None:
                 mapping, width = _map_header(record, parsed), len(record)
                 if parsed.errors:

@@ -628,6 +628,63 @@ def test_a_manager_change_shows_who_was_recorded_before(acme: Personas) -> None:
     assert [e.name for e in result.to_deactivate] == ["Mia Member"]
 
 
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-16"),
+        lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+        lambda text: text,
+    ],
+    ids=["utf-16", "utf-16 big-endian", "text"],
+)
+def test_a_nul_character_anywhere_is_refused_on_its_row(
+    empty_org: Organization, encode: Any
+) -> None:
+    data = csv_of(
+        "name,email,notes",
+        "Grace Boss,grace@initech.test,",
+        "Tom\x00Lead,tom@initech.test,",
+        "Lena Doe,lena@initech.test,ignored\x00column",
+    )
+    result = run(empty_org, encode(data))
+    assert sorted(errors_by_row(result)) == [3, 4]
+    assert all("NUL character" in p.message for p in result.errors)
+    assert writes(empty_org) == (0, 0, 1)
+
+
+def test_a_nul_character_in_the_header_is_refused_on_row_one(empty_org: Organization) -> None:
+    result = run(
+        empty_org, csv_of("name,email\x00", "Grace Boss,grace@initech.test").encode("utf-16")
+    )
+    assert [p.row for p in result.errors] == [1]
+    assert "NUL character" in result.errors[0].message
+
+
+def test_text_that_is_not_unicode_is_refused_on_its_row(empty_org: Organization) -> None:
+    result = run(empty_org, csv_of("name,email", "Grace \ud800Boss,grace@initech.test"))
+    assert errors_by_row(result) == {
+        2: ["This row contains text that is not valid Unicode. Save the file as “CSV UTF-8”."]
+    }
+
+
+def test_a_value_the_database_refuses_is_reported_and_nothing_is_written(
+    empty_org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import DataError
+
+    from mutuality.orgs import importer
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise DataError("text fields cannot contain NUL (0x00) bytes")
+
+    monkeypatch.setattr(importer, "_insert_each", refuse)
+    result = run(empty_org, TREE)
+    assert not result.applied
+    assert [p.row for p in result.errors] == [None]
+    assert "The database refused a value in this file" in result.errors[0].message
+    assert writes(empty_org) == (0, 0, 1)
+
+
 def test_it_reports_a_damaged_utf16_file_instead_of_failing() -> None:
     from mutuality.orgs.people_csv import read_people_csv
 

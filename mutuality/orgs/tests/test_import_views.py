@@ -121,6 +121,24 @@ def test_an_import_with_problems_shows_them_and_writes_nothing(acme: Personas) -
     assert counts(acme) == before
 
 
+def test_a_utf16_file_with_a_nul_character_is_refused_by_the_check_and_the_import(
+    acme: Personas,
+) -> None:
+    before = counts(acme)
+    data = ("name,email,manager email\r\nKim\x00 New,kim@acme.test,max@acme.test\r\n").encode(
+        "utf-16"
+    )
+    client = acme.client_for(acme.admin)
+    url = acme.url("orgs:people_import")
+    for action in ("check", "import"):
+        response = post(client, url, action, file=upload(data))
+        assert response.status_code == 200
+        assert '<td class="num">2</td><td>This row contains a NUL character' in (
+            response.content.decode()
+        )
+    assert counts(acme) == before
+
+
 def test_a_file_can_be_imported_straight_away(acme: Personas) -> None:
     url = acme.url("orgs:people_import")
     response = post(acme.client_for(acme.admin), url, "import", file=upload(GOOD))
