@@ -8,6 +8,9 @@ unit, and `extra` ids that synthetic extensions recorded), and who asks:
 - "token": the member's personal API token (`Authorization: Bearer …`);
 - "anonymous": no credentials.
 
+Every page and endpoint has a p95 budget of 100 ms at size L (DESIGN.md); analytics that
+read years of activity have 500 ms (a unit's trust ledger over three years).
+
 A path function runs inside the seeded Django process, so it may also query the database.
 """
 
@@ -24,11 +27,16 @@ if TYPE_CHECKING:
 BASELINE = "bare Django JSON view"
 
 
+PAGE_BUDGET_MS = 100.0
+ANALYTICS_BUDGET_MS = 500.0
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
     path: Callable[[SyntheticOrg], str]
     auth: str = "member"
+    budget_ms: float = PAGE_BUDGET_MS
 
 
 TARGETS: list[Target] = [
@@ -78,6 +86,7 @@ TARGETS: list[Target] = [
         "unit ledger (the biggest, all time)",
         lambda s: f"/o/{s.org.slug}/ledger/units/{s.big_unit_id}/?window=all",
         auth="admin",
+        budget_ms=ANALYTICS_BUDGET_MS,
     ),
     Target("API my ledger (all time)", lambda s: "/api/v1/ledger?window=all", auth="token"),
     Target("calendar feed", lambda s: _feed_path(s), auth="anonymous"),
