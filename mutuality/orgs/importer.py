@@ -21,11 +21,14 @@ The rules, as an admin meets them:
   not there already while someone else is at the top too; people outside the file who have
   no manager (or an inactive one) are not the file's doing and never make it fail.
 - Departments that are not units yet are created, under the top unit if there is exactly one.
-- A full import makes active people absent from the file inactive (never the importing admin).
+- A full import makes active people absent from the file inactive (never the importing admin),
+  and revokes their API tokens.
   When the file has no manager column, the rows whose manager it deactivates move to the
   nearest manager above who stays (as deactivating someone in the app does).
 - Rows whose `active` column says no count as absent from the file, so an export that
   includes inactive people can be imported without bringing them back.
+- An organization with an active admin keeps one: an import that would deactivate or demote
+  every admin is refused (the importing admin can neither deactivate nor demote themselves).
 """
 
 from __future__ import annotations
@@ -180,6 +183,7 @@ class _Planner:
         self._plan_units()
         self._diff()
         self._plan_deactivations()
+        self._check_admins()
         self.result.errors.sort(key=lambda p: p.row or 0)
         return self.result
 
@@ -499,6 +503,32 @@ class _Planner:
                 "Add your own row, or run a partial import.",
             )
 
+    def _check_admins(self) -> None:
+        """An organization that has an active admin keeps at least one.
+
+        An admin running the import stays one (they may neither deactivate nor demote
+        themselves, which `_diff` and `_plan_deactivations` refuse with their own message);
+        from the command line nobody does, and this is what stops a file without admins.
+        """
+        if self.actor is not None:
+            return
+        if not any(p.is_active and p.role == Role.ADMIN for p in self.by_pk.values()):
+            return
+        for r in self.rows:
+            role = r.src.role or (r.person.role if r.person is not None else Role.MEMBER)
+            if role == Role.ADMIN:
+                return
+        if not self.full and any(
+            p.is_active and p.role == Role.ADMIN and p.pk not in self.row_of_pk
+            for p in self.by_pk.values()
+        ):
+            return
+        self.error(
+            None,
+            f"After this import {self.org} would have no active admin. Keep at least one admin "
+            "in the file (a role column saying “admin” makes someone one).",
+        )
+
     # Writing.
 
     def _node_pk(self, node: Node | None) -> int | None:
@@ -516,7 +546,9 @@ class _Planner:
         user = self.actor.user if self.actor is not None else None
         events: list[AuditEvent] = []
 
-        def event(action: str, obj: Any, before: Any = None, after: Any = None) -> None:
+        def event(
+            action: str, obj: Any, before: Any = None, after: Any = None, label: str = ""
+        ) -> None:
             events.append(
                 AuditEvent(
                     org=self.org,
@@ -525,7 +557,7 @@ class _Planner:
                     action=action,
                     object_type=obj._meta.label_lower,
                     object_id=str(obj.pk),
-                    object_label=str(obj)[:300],
+                    object_label=(label or str(obj))[:300],
                     before=before,
                     after=after,
                     at=now,
@@ -600,12 +632,24 @@ class _Planner:
             event("person.create", p, after=snapshot(p, PERSON_FIELDS))
 
         ids = [p.pk for p in self.deactivate]
+        names = {p.pk: p.name for p in self.deactivate}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             Person.objects.filter(pk__in=chunk).update(is_active=False, updated_at=now)
-            ApiToken.objects.filter(person_id__in=chunk, revoked_at__isnull=True).update(
-                revoked_at=now
+            tokens = list(
+                ApiToken.objects.filter(person_id__in=chunk, revoked_at__isnull=True)
+                .only("pk", "name", "person_id")
+                .order_by("pk")
             )
+            ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+            for token in tokens:
+                event(
+                    "api_token.revoke",
+                    token,
+                    before={"revoked_at": None},
+                    after={"revoked_at": now.isoformat()},
+                    label=f"API token “{token.name}” of {names[token.person_id]}",
+                )
         for p in self.deactivate:
             old = snapshot(p, PERSON_FIELDS)
             event("person.deactivate", p, before=old, after=old | {"is_active": False})
@@ -694,7 +738,8 @@ def import_people(
 
     Admins only (`actor` None is the command line). With `dry_run`, or with any problem, nothing
     is written; otherwise the whole import is one transaction with an audit event per person
-    created, updated or deactivated, per unit created, and one "people.import" summary.
+    created, updated or deactivated, per API token revoked, per unit created, and one
+    "people.import" summary.
     """
     require_admin(actor)
     if actor is not None and actor.org_id != org.pk:

@@ -125,3 +125,20 @@ def test_an_unknown_organization_or_file_is_a_clear_error(
         run(str(write(tmp_path, GOOD)), "--org", "nope")
     with pytest.raises(CommandError, match="Cannot read"):
         run(str(tmp_path / "missing.csv"), "--org", "initech")
+
+
+def test_a_full_import_that_would_leave_no_active_admin_is_refused(
+    org: Organization, tmp_path: Path
+) -> None:
+    run(
+        str(write(tmp_path, GOOD + "E3,Ada Admin,ada@initech.test,E1,Leadership\n")),
+        "--org",
+        "initech",
+    )
+    Person.objects.filter(org=org, email="ada@initech.test").update(role="admin")
+    before = written(org)
+    for extra in (["--dry-run"], []):
+        with pytest.raises(CommandError, match="1 problem"):
+            run(str(write(tmp_path, GOOD)), "--org", "initech", "--full", *extra)
+    assert written(org) == before
+    assert Person.objects.get(org=org, email="ada@initech.test").is_active

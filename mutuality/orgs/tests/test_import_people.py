@@ -491,6 +491,22 @@ def test_a_full_import_deactivates_people_missing_from_the_file(acme: Personas) 
     assert not acme.member2.is_active
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(action="person.deactivate", object_id=acme.member2.pk).exists()
+    revoke = AuditEvent.objects.get(action="api_token.revoke", object_id=token.pk)
+    assert revoke.object_label == "API token “laptop” of Noah Member"
+    assert revoke.actor == acme.admin.user
+    assert revoke.before == {"revoked_at": None}
+    assert revoke.after == {"revoked_at": token.revoked_at.isoformat()}
+
+
+def test_a_dry_run_revokes_no_token_and_audits_none(acme: Personas) -> None:
+    token = ApiToken.objects.create(
+        person=acme.member2, org=acme.org, name="laptop", prefix="abc", token_hash="h" * 64
+    )
+    data = csv_of("name,email,manager email", "Ada Admin,ada@acme.test,")
+    run(acme.org, data, actor=acme.admin, full=True, dry_run=True)
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    assert not AuditEvent.objects.filter(action="api_token.revoke").exists()
 
 
 def test_a_full_import_without_managers_moves_the_reports_of_a_manager_it_deactivates(
@@ -538,6 +554,54 @@ def test_a_full_import_never_deactivates_the_admin_running_it(acme: Personas) ->
     data = csv_of("name,email,manager email", "Max Manager,max@acme.test,")
     result = run(acme.org, data, actor=acme.admin, full=True, dry_run=True)
     assert any("would make you inactive" in p.message for p in result.errors)
+
+
+NO_ADMIN = csv_of(
+    "name,email,manager email",
+    "Max Manager,max@acme.test,",
+    "Mia Member,mia@acme.test,max@acme.test",
+)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_full_import_from_the_command_line_may_not_deactivate_every_admin(
+    acme: Personas, dry_run: bool
+) -> None:
+    before = writes(acme.org)
+    result = run(acme.org, NO_ADMIN, full=True, dry_run=dry_run)
+    assert [str(p) for p in result.errors] == [
+        "file: After this import Acme would have no active admin. Keep at least one admin in "
+        "the file (a role column saying “admin” makes someone one)."
+    ]
+    assert writes(acme.org) == before
+    acme.admin.refresh_from_db()
+    assert acme.admin.is_active
+
+
+def test_an_import_may_not_demote_the_last_admin(acme: Personas) -> None:
+    result = run(acme.org, csv_of("name,email,role", "Ada Admin,ada@acme.test,member"))
+    assert "would have no active admin" in str(result.errors)
+    acme.admin.refresh_from_db()
+    assert acme.admin.is_admin
+
+
+def test_a_full_import_may_replace_the_admins(acme: Personas) -> None:
+    data = csv_of(
+        "name,email,manager email,role",
+        "Max Manager,max@acme.test,,admin",
+        "Mia Member,mia@acme.test,max@acme.test,",
+    )
+    result = run(acme.org, data, full=True)
+    assert result.applied, result.errors
+    assert list(
+        Person.objects.filter(org=acme.org, is_active=True, role=Role.ADMIN).values_list(
+            "name", flat=True
+        )
+    ) == ["Max Manager"]
+
+
+def test_an_organization_without_an_admin_may_still_import(empty_org: Organization) -> None:
+    assert run(empty_org, TREE, full=True).applied
 
 
 def test_an_admin_cannot_remove_their_own_admin_role(acme: Personas) -> None:
