@@ -32,6 +32,7 @@ from mutuality.commitments.issue_selectors import (
 )
 from mutuality.commitments.issues import IllegalMove, StaleIssue, issue_legal_moves
 from mutuality.commitments.models import Issue, IssueMove, IssueState
+from mutuality.core.htmx import wants_fragment
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.selectors import unit_tree
 
@@ -306,7 +307,7 @@ def _render_detail(
     request: HtmxOrgRequest, issue: Issue, *, status: int = 200, **kw: Any
 ) -> HttpResponse:
     context = _detail_context(request, issue, **kw)
-    if request.htmx:
+    if wants_fragment(request):
         # htmx swaps only successful responses: a refusal comes back as 200 with the
         # reason in the panel; without htmx the page carries the real status.
         response = render(request, "commitments/_issue_detail.html", context)
@@ -376,6 +377,6 @@ def issue_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse:
             form.add_error(name if name in form.fields else None, problems)
         return _render_detail(request, issue, status=400, failed=form)
     messages.success(request, SUCCESS[move])
-    if request.htmx:
+    if wants_fragment(request):
         return _render_detail(request, issue_for_viewer(viewer=viewer, pk=moved.pk))
     return HttpResponseRedirect(reverse("issues:detail", args=[request.org.slug, moved.pk]))

@@ -39,6 +39,7 @@ from mutuality.commitments.selectors import (
     my_work,
     units_for_moves,
 )
+from mutuality.core.htmx import wants_fragment
 from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Unit
@@ -249,7 +250,7 @@ def _render_detail(
     request: HtmxOrgRequest, commitment: Commitment, *, status: int = 200, **kw: Any
 ) -> HttpResponse:
     context = _detail_context(request, commitment, **kw)
-    if request.htmx:
+    if wants_fragment(request):
         # htmx swaps only successful responses, so a refusal is sent as 200 with the reason
         # in the panel; without htmx the page carries the real status.
         response = render(request, "commitments/_detail.html", context)
@@ -316,6 +317,6 @@ def commitment_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse
             form.add_error(name if name in form.fields else None, problems)
         return _render_detail(request, commitment, status=400, failed=form)
     messages.success(request, SUCCESS[CommitmentMove(move)])
-    if request.htmx:
+    if wants_fragment(request):
         return _render_detail(request, commitment_for_viewer(viewer=viewer, pk=moved.pk))
     return HttpResponseRedirect(reverse("commitments:detail", args=[request.org.slug, moved.pk]))

@@ -18,6 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 from django_htmx.middleware import HtmxDetails
 
+from mutuality.core.htmx import FRAGMENT_VARY, wants_fragment
 from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs import services, unit_sections
@@ -98,7 +99,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @org_view
 def people(request: HtmxOrgRequest) -> HttpResponse:
     viewer = request.person
-    partial = bool(request.htmx) and not request.htmx.boosted
+    partial = wants_fragment(request)
     # A live-search request redraws only the results, so it does not need every unit.
     choices = [] if partial else unit_tree(org=request.org).choices()
     form = DirectoryFilterForm(request.GET, viewer=viewer, unit_choices=choices)
@@ -115,7 +116,7 @@ def people(request: HtmxOrgRequest) -> HttpResponse:
     context = {"form": form, "page": page, "viewer": viewer}
     template = "orgs/_people_results.html" if partial else "orgs/people.html"
     response = render(request, template, context, status=_form_status(form))
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, FRAGMENT_VARY)
     return response
 
 
