@@ -84,3 +84,19 @@ def test_the_home_page_queries_do_not_grow_with_the_organization(
     with django_assert_max_num_queries(12):
         response = client.get(personas.url("orgs:home"))
     assert "22 people</a>" in response.content.decode()
+
+
+def test_it_says_what_waits_for_the_viewer_from_the_navigation_badges(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = personas.client_for(personas.member).get(personas.url("orgs:home")).content.decode()
+    assert "What waits for you" in quiet and "Nothing waits for you." in quiet
+    mine = dict(navigation._items)
+    mine["orgs:units"] = navigation.NavItem(
+        label="Units", url_name="orgs:units", order=30, badge=lambda person: 3
+    )
+    monkeypatch.setattr(navigation, "_items", mine)
+    html = personas.client_for(personas.member).get(personas.url("orgs:home")).content.decode()
+    panel = html[html.index('id="waiting-for-you"') : html.index('id="my-place"')]
+    assert 'href="/o/acme/units/">Units</a> <span class="badge">3</span>' in panel
+    assert "Nothing waits for you." not in panel
