@@ -86,7 +86,10 @@ def unit_chain_has(*, start: Unit | None, target: Unit) -> bool:
     return False
 
 
-def _clean_person(person: Person) -> None:
+def _clean_person(person: Person, *, manager_before: int | None = None) -> None:
+    """Check and tidy a person before saving. `manager_before` is the manager recorded until
+    now: an inactive manager may stay (saving an unrelated change never drops them), but
+    nobody gets one anew."""
     errors: dict[str, str] = {}
     person.name = person.name.strip()
     person.email = person.email.strip().lower()
@@ -100,6 +103,10 @@ def _clean_person(person: Person) -> None:
     if person.manager is not None:
         if person.manager.org_id != person.org_id:
             errors["manager"] = "The manager must belong to this organization."
+        elif not person.manager.is_active and person.manager.pk != manager_before:
+            errors["manager"] = (
+                f"{person.manager.name} is no longer active here: choose an active manager."
+            )
         elif person.pk and manager_chain_has(start=person.manager, target=person):
             errors["manager"] = (
                 "That would make a reporting cycle: this person is above that manager."
@@ -140,7 +147,8 @@ def person_create(
     """Add a person to the organization (admins only).
 
     A person needs a name, and an email or an employee id (or both), so that an export of
-    them can be imported back.
+    them can be imported back. Their manager must be an active person of the organization,
+    and no reporting cycle may result.
     """
     require_admin(actor)
     person = Person(
@@ -168,7 +176,11 @@ def person_create(
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Person | None, **changes: Any) -> Person:
-    """Change a person's details (admins only). Only the fields in PERSON_FIELDS may change."""
+    """Change a person's details (admins only). Only the fields in PERSON_FIELDS may change.
+
+    The rules of `person_create` hold, except that an inactive manager already recorded may
+    stay. Admins may neither demote nor deactivate themselves.
+    """
     require_admin(actor)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
@@ -184,7 +196,7 @@ def person_update(*, person: Person, actor: Person | None, **changes: Any) -> Pe
         raise ValidationError({"is_active": "You cannot deactivate yourself."})
     for field, value in changes.items():
         setattr(person, field, value)
-    _clean_person(person)
+    _clean_person(person, manager_before=before["manager"])
     person.updated_at = timezone.now()
     person.save()
     after = snapshot(person, PERSON_FIELDS)
@@ -320,12 +332,25 @@ def _clean_unit(unit: Unit) -> None:
     unit.full_clean(exclude=["org", "parent", "created_at"], validate_constraints=False)
 
 
-def _set_leads(unit: Unit, leads: list[Person] | None) -> None:
+def _check_leads(unit: Unit, leads: list[Person] | None, *, leads_before: list[int]) -> None:
+    """Leads are active people of the organization; one who left may stay a lead, so that
+    saving an unrelated change never drops them, but nobody inactive becomes one."""
     if leads is None:
         return
     if any(p.org_id != unit.org_id for p in leads):
         raise ValidationError({"leads": "Leads must belong to this organization."})
-    unit.leads.set(leads)
+    inactive = [p.name for p in leads if not p.is_active and p.pk not in leads_before]
+    if inactive:
+        who = ", ".join(sorted(inactive))
+        verb = "is" if len(inactive) == 1 else "are"
+        raise ValidationError(
+            {"leads": f"{who} {verb} no longer active here: leads must be active."}
+        )
+
+
+def _set_leads(unit: Unit, leads: list[Person] | None) -> None:
+    if leads is not None:
+        unit.leads.set(leads)
 
 
 @transaction.atomic
@@ -338,10 +363,12 @@ def unit_create(
     parent: Unit | None = None,
     leads: list[Person] | None = None,
 ) -> Unit:
-    """Add a unit to the tree (admins only)."""
+    """Add a unit to the tree (admins only). Its leads must be active people of the
+    organization."""
     require_admin(actor)
     unit = Unit(org=org, name=name, description=description, parent=parent)
     _clean_unit(unit)
+    _check_leads(unit, leads, leads_before=[])
     unit.save()
     _set_leads(unit, leads)
     after = snapshot(unit, UNIT_FIELDS) | {"leads": sorted(p.pk for p in leads or [])}
@@ -364,6 +391,7 @@ def unit_update(
     for field, value in changes.items():
         setattr(unit, field, value)
     _clean_unit(unit)
+    _check_leads(unit, leads, leads_before=before["leads"])
     unit.save()
     _set_leads(unit, leads)
     after = snapshot(unit, UNIT_FIELDS) | {"leads": sorted(unit.leads.values_list("pk", flat=True))}

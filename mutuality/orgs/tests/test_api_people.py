@@ -283,6 +283,24 @@ def test_it_refuses_a_manager_or_unit_of_another_organization_on_that_field(
     assert not Person.objects.filter(name="Spy").exists()
 
 
+def test_an_inactive_manager_is_refused_on_manager_id(personas: Personas) -> None:
+    person_deactivate(person=personas.member2, actor=personas.admin)
+    client = api_client_for(personas.admin)
+    created = post(
+        client,
+        f"{API}/people",
+        {"name": "Kim", "email": "kim@acme.test", "manager_id": personas.member2.pk},
+    )
+    changed = patch(
+        client, f"{API}/people/{personas.member.pk}", {"manager_id": personas.member2.pk}
+    )
+
+    refusal = {"manager_id": ["Noah Member is no longer active here: choose an active manager."]}
+    assert (created.status_code, created.json()["errors"]) == (422, refusal)
+    assert (changed.status_code, changed.json()["errors"]) == (422, refusal)
+    assert not Person.objects.filter(email="kim@acme.test").exists()
+
+
 @pytest.mark.parametrize("role", ["manager", "member", "facilitator"])
 def test_only_admins_add_people(personas: Personas, role: str) -> None:
     person = getattr(personas, role)

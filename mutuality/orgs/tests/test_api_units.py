@@ -190,6 +190,19 @@ def test_it_refuses_parents_and_leads_of_another_organization(personas: Personas
     assert not Unit.objects.filter(name="Mixed").exists()
 
 
+def test_an_inactive_lead_is_refused_on_lead_ids(personas: Personas) -> None:
+    person_deactivate(person=personas.member2, actor=personas.admin)
+    client = api_client_for(personas.admin)
+    created = post(client, f"{API}/units", {"name": "Ops", "lead_ids": [personas.member2.pk]})
+    changed = patch(client, f"{API}/units/{personas.unit.pk}", {"lead_ids": [personas.member2.pk]})
+
+    refusal = {"lead_ids": ["Noah Member is no longer active here: leads must be active."]}
+    assert (created.status_code, created.json()["errors"]) == (422, refusal)
+    assert (changed.status_code, changed.json()["errors"]) == (422, refusal)
+    assert not Unit.objects.filter(name="Ops").exists()
+    assert list(personas.unit.leads.all()) == [personas.manager]
+
+
 @pytest.mark.parametrize("role", ["manager", "member", "facilitator"])
 def test_only_admins_add_units(personas: Personas, role: str) -> None:
     response = post(api_client_for(getattr(personas, role)), f"{API}/units", {"name": "Mine"})

@@ -153,6 +153,33 @@ def test_it_refuses_a_reporting_cycle(personas: Personas) -> None:
     assert personas.admin.manager is None
 
 
+def test_nobody_gets_an_inactive_manager(personas: Personas) -> None:
+    person_deactivate(person=personas.member2, actor=personas.admin)
+    refusal = "Noah Member is no longer active here: choose an active manager."
+    with pytest.raises(ValidationError) as excinfo:
+        person_create(
+            org=personas.org,
+            actor=personas.admin,
+            name="Kim Lee",
+            email="kim@acme.test",
+            manager=personas.member2,
+        )
+    assert errors_of(excinfo) == {"manager": [refusal]}
+    with pytest.raises(ValidationError) as excinfo:
+        person_update(person=personas.member, actor=personas.admin, manager=personas.member2)
+    assert errors_of(excinfo) == {"manager": [refusal]}
+    assert Person.objects.get(pk=personas.member.pk).manager == personas.manager
+
+
+def test_an_inactive_manager_already_recorded_may_stay(personas: Personas) -> None:
+    # As recorded before deactivating someone moved their reports to another manager.
+    Person.objects.filter(pk=personas.manager.pk).update(is_active=False)
+    mia = Person.objects.get(pk=personas.member.pk)
+    person_update(person=mia, actor=personas.admin, title="Team lead", manager=mia.manager)
+    mia.refresh_from_db()
+    assert (mia.title, mia.manager) == ("Team lead", personas.manager)
+
+
 def test_admins_cannot_demote_or_deactivate_themselves(personas: Personas) -> None:
     with pytest.raises(ValidationError) as excinfo:
         person_update(person=personas.admin, actor=personas.admin, role=Role.MEMBER)
@@ -321,6 +348,30 @@ def test_retiring_a_unit_is_audited_once_and_keeps_its_members(personas: Persona
     assert len(events("unit.deactivate", personas.unit)) == 1
     personas.member.refresh_from_db()
     assert personas.member.unit == personas.unit
+
+
+def test_nobody_inactive_becomes_a_lead(personas: Personas) -> None:
+    person_deactivate(person=personas.member2, actor=personas.admin)
+    refusal = {"leads": ["Noah Member is no longer active here: leads must be active."]}
+    with pytest.raises(ValidationError) as excinfo:
+        unit_create(org=personas.org, actor=personas.admin, name="Ops", leads=[personas.member2])
+    assert errors_of(excinfo) == refusal
+    assert not Unit.objects.filter(name="Ops").exists()
+    with pytest.raises(ValidationError) as excinfo:
+        unit_update(
+            unit=personas.unit, actor=personas.admin, leads=[personas.manager, personas.member2]
+        )
+    assert errors_of(excinfo) == refusal
+    assert list(personas.unit.leads.all()) == [personas.manager]
+
+
+def test_a_lead_who_left_may_stay_a_lead(personas: Personas) -> None:
+    person_deactivate(person=personas.manager, actor=personas.admin)
+    manager = Person.objects.get(pk=personas.manager.pk)
+    unit_update(
+        unit=personas.unit, actor=personas.admin, name="Care", leads=[manager, personas.member]
+    )
+    assert set(personas.unit.leads.all()) == {personas.manager, personas.member}
 
 
 def test_changing_leads_is_audited_and_a_rename_keeps_them(personas: Personas) -> None:
