@@ -196,19 +196,20 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str
     """People of the organization, ordered by name, `limit` (≤ 200) at a time from `offset`.
 
     Inactive people are listed for admins only, as in the web directory; for everyone
-    else `active` is always `true`.
+    else `active` is always `true`. Only admins see (and can search by) employee ids, and
+    see whether someone has a login.
     """
     auth = auth_of(request)
-    active = filters.active if auth.person.role == Role.ADMIN else "true"
+    is_admin = auth.person.role == Role.ADMIN
+    active = filters.active if is_admin else "true"
     qs = _by_active(_people_of(auth.org), active)
     if filters.q.strip():
         q = filters.q.strip()
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(employee_id__icontains=q)
-            | Q(title__icontains=q)
-        )
+        found = Q(name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q)
+        if is_admin:
+            # Employee ids are shown to admins only; nobody else may find people by them.
+            found |= Q(employee_id__icontains=q)
+        qs = qs.filter(found)
     if filters.unit is not None:
         qs = qs.filter(unit_id=filters.unit)
     if filters.manager is not None:

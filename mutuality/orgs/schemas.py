@@ -90,26 +90,46 @@ class PageParams(Schema):
 # --- people ------------------------------------------------------------------------------------
 
 
+def _shown_to_admins_only(context: Any) -> bool:
+    # As on the person's page: what only admins see is null for every other caller (and
+    # for a schema filled in without a request to say who is asking).
+    request = (context or {}).get("request")
+    auth = getattr(request, "auth", None)
+    person = getattr(auth, "person", None)
+    return bool(person is not None and person.is_admin)
+
+
 class PersonOut(Schema):
     id: int
     name: str
     email: str
-    employee_id: str
+    employee_id: str | None = Field(description="Shown to admins only; null for everyone else.")
     title: str
     role: Role
     is_active: bool
     manager_id: int | None
     unit_id: int | None
-    has_login: bool = Field(description="Whether the person has accepted an invitation.")
+    has_login: bool | None = Field(
+        description="Whether the person has accepted an invitation. Shown to admins only; "
+        "null for everyone else."
+    )
 
     @staticmethod
-    def resolve_has_login(obj: Any) -> bool:
+    def resolve_employee_id(obj: Any, context: Any) -> str | None:
+        return str(obj.employee_id) if _shown_to_admins_only(context) else None
+
+    @staticmethod
+    def resolve_has_login(obj: Any, context: Any) -> bool | None:
+        if not _shown_to_admins_only(context):
+            return None
         return getattr(obj, "user_id", None) is not None
 
 
 class PeopleFilters(PageParams):
     q: Search = Field(
-        "", description="Matches name, email, employee id or title (case-insensitive)."
+        "",
+        description="Matches name, email or title (case-insensitive), and for admins the "
+        "employee id.",
     )
     unit: Id | None = Field(None, description="Only members of this unit (not its sub-units).")
     manager: Id | None = Field(None, description="Only direct reports of this person.")

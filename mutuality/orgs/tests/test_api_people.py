@@ -10,7 +10,7 @@ from django.test import Client
 
 from mutuality.core.models import AuditEvent
 from mutuality.orgs.models import Person, Role
-from mutuality.orgs.services import person_create, person_deactivate
+from mutuality.orgs.services import person_create, person_deactivate, person_update
 from mutuality.testing import Personas, api_client_for
 
 API = "/api/v1"
@@ -50,14 +50,39 @@ def test_it_lists_the_active_people_of_the_token_org_by_name(personas: Personas)
         "id": personas.member.pk,
         "name": "Mia Member",
         "email": "mia@acme.test",
-        "employee_id": "",
+        "employee_id": None,  # admins only
         "title": "Support engineer",
         "role": "member",
         "is_active": True,
         "manager_id": personas.manager.pk,
         "unit_id": personas.unit.pk,
-        "has_login": True,
+        "has_login": None,  # admins only
     }
+
+
+def test_only_an_admin_sees_employee_ids_and_who_has_a_login(personas: Personas) -> None:
+    person_update(person=personas.member2, actor=None, employee_id="E-2")
+    url = f"{API}/people/{personas.member2.pk}"
+
+    shown = api_client_for(personas.admin).get(url).json()
+    assert (shown["employee_id"], shown["has_login"]) == ("E-2", True)
+    listed = api_client_for(personas.admin).get(f"{API}/people").json()["items"]
+    assert {p["employee_id"] for p in listed} == {"E-2", ""}
+
+    for viewer in (personas.manager, personas.member, personas.facilitator):
+        client = api_client_for(viewer)
+        hidden = client.get(url).json()
+        assert (hidden["employee_id"], hidden["has_login"]) == (None, None)
+        items = client.get(f"{API}/people").json()["items"]
+        assert {(p["employee_id"], p["has_login"]) for p in items} == {(None, None)}
+
+
+def test_only_an_admin_finds_people_by_employee_id(personas: Personas) -> None:
+    person_update(person=personas.member2, actor=None, employee_id="E-2")
+
+    assert names(api_client_for(personas.admin).get(f"{API}/people?q=E-2")) == ["Noah Member"]
+    assert names(api_client_for(personas.member).get(f"{API}/people?q=E-2")) == []
+    assert names(api_client_for(personas.member).get(f"{API}/people?q=noah")) == ["Noah Member"]
 
 
 def test_it_never_lists_people_of_another_organization(personas: Personas) -> None:
