@@ -67,7 +67,7 @@ def test_request_promise_complete_satisfied_across_two_people_and_the_ledger_mov
 
         # Mia, in the first context, asks Noah.
         log_in(personas.member)
-        page.get_by_role("link", name="My work").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
         page.get_by_role("link", name="New request or promise").click()
         page.get_by_label("Request: ask a colleague or a unit for something").check()
         page.get_by_label("Who").fill("noah@acme.test")
@@ -79,7 +79,7 @@ def test_request_promise_complete_satisfied_across_two_people_and_the_ledger_mov
         detail = page.url
 
         # Noah, still logged in in his own browser, promises.
-        noah.get_by_role("link", name="My work").click()
+        noah.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
         noah.get_by_role("link", name="Check the March invoices").click()
         noah.get_by_role("button", name="Promise", exact=True).click()
         expect(noah.get_by_text("You promised.")).to_be_visible()
@@ -118,7 +118,7 @@ def test_a_request_goes_from_asked_to_satisfied(
 
     # Mia asks Noah for a review.
     log_in(personas.member)
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     shot(page, "1-my-work-empty")
     page.get_by_role("link", name="New request or promise").click()
@@ -137,7 +137,7 @@ def test_a_request_goes_from_asked_to_satisfied(
     log_out(page)
     log_in(personas.member2)
     expect(page.locator(".mainnav .badge")).to_have_text("1")
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
     shot(page, "4-noah-my-work")
     page.get_by_role("link", name="Review the onboarding guide").click()
     page.locator("summary", has_text="Counter-offer").click()
@@ -151,7 +151,7 @@ def test_a_request_goes_from_asked_to_satisfied(
     # Mia accepts; Noah declares it complete; Mia is satisfied.
     log_out(page)
     log_in(personas.member)
-    page.get_by_role("link", name="My work").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="My work").click()
     page.get_by_role("link", name="Review the onboarding guide").click()
     shot(page, "6-counter-waiting")
     page.get_by_role("button", name="Accept the counter-offer").click()

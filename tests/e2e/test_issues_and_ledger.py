@@ -25,7 +25,7 @@ def test_an_issue_goes_from_raised_to_resolved_through_a_facilitator(
 ) -> None:
     # Mia raises an issue with Noah.
     log_in(personas.member)
-    page.get_by_role("link", name="Issues").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Issues").click()
     page.get_by_role("link", name="Raise an issue").click()
     page.get_by_label("What is the issue").fill("Refund approvals take three days")
     page.get_by_label("Raise it with a person").fill("noah@acme.test")
@@ -36,7 +36,7 @@ def test_an_issue_goes_from_raised_to_resolved_through_a_facilitator(
     # Noah declines it, saying why; a missing reason is explained first.
     log_out(page)
     log_in(personas.member2)
-    page.get_by_role("link", name="Issues").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Issues").click()
     page.get_by_role("link", name="Refund approvals take three days").click()
     page.get_by_text("Decline…").click()
     page.get_by_role("button", name="Decline").click()
@@ -48,7 +48,7 @@ def test_an_issue_goes_from_raised_to_resolved_through_a_facilitator(
     # Mia escalates it to the facilitator.
     log_out(page)
     log_in(personas.member)
-    page.get_by_role("link", name="Issues").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Issues").click()
     page.get_by_role("link", name="Refund approvals take three days").click()
     expect(page.get_by_text("Refund rules belong to Finance.").first).to_be_visible()
     page.get_by_text("Escalate to a facilitator…").click()
@@ -59,7 +59,7 @@ def test_an_issue_goes_from_raised_to_resolved_through_a_facilitator(
     # Fay takes it on and proposes a resolution.
     log_out(page)
     log_in(personas.facilitator)
-    page.get_by_role("link", name="Issues").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Issues").click()
     page.get_by_role("link", name="Refund approvals take three days").click()
     page.get_by_role("button", name="Take ownership").click()
     expect(page.get_by_text("You own this issue now.")).to_be_visible()
@@ -71,7 +71,7 @@ def test_an_issue_goes_from_raised_to_resolved_through_a_facilitator(
     # Mia declares satisfied: only now is it resolved.
     log_out(page)
     log_in(personas.member)
-    page.get_by_role("link", name="Issues").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Issues").click()
     page.get_by_role("link", name="Refund approvals take three days").click()
     page.get_by_text("Declare satisfied…").click()
     page.get_by_role("button", name="Declare satisfied").click()
