@@ -9,14 +9,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from mutuality.accounts.forms import (
     ApiTokenForm,
@@ -165,10 +164,12 @@ def _invitation_unusable(request: HttpRequest, exc: InvitationUnusable) -> HttpR
 
 
 @admins_only
-@require_POST
 def invite(request: OrgRequest, pk: int) -> HttpResponse:
     """Send (or send again) a person's invitation, then go back to their page."""
     person = person_in_org_of(viewer=request.person, pk=pk)
+    # Checked after the lookup, so another organization's id is a 404 whatever the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         invitation = invitation_create(person=person, actor=request.person)
     except ValidationError as exc:
@@ -213,9 +214,11 @@ def tokens(request: OrgRequest) -> HttpResponse:
 
 
 @org_view
-@require_POST
 def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
     token = api_token_of(person=request.person, pk=pk)
+    # After the lookup: someone else's token is a 404 whatever the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     api_token_revoke(token=token, actor=request.person)
     messages.success(request, f"The token “{token.name}” no longer works.")
     return redirect("settings:tokens", org=request.org.slug)

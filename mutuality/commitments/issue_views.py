@@ -15,11 +15,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from mutuality.commitments import issues as services
@@ -324,12 +323,14 @@ def issue_detail(request: HtmxOrgRequest, pk: int) -> HttpResponse:
 
 
 @org_view
-@require_POST
 def issue_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse:
     if move not in MOVE_UI:
         raise Http404
     viewer = request.person
     issue = issue_for_viewer(viewer=viewer, pk=pk)
+    # After the lookup, so an issue the viewer cannot see is a 404 whatever the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     ui = MOVE_UI[move]
     facilitators = facilitators_of(viewer=viewer) if move == M.ESCALATE else []
     form = IssueMoveForm(

@@ -14,11 +14,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from mutuality.commitments import services
@@ -267,12 +266,14 @@ def commitment_detail(request: HtmxOrgRequest, pk: int) -> HttpResponse:
 
 
 @org_view
-@require_POST
 def commitment_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse:
     if move not in ANSWER_MOVES:
         raise Http404
     viewer = request.person
     commitment = commitment_for_viewer(viewer=viewer, pk=pk)
+    # After the lookup, so a commitment the viewer cannot see is a 404 whatever the method.
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     ui = MOVE_UI[move]
     form = MoveForm(request.POST, move=move, note_label=ui.note_label)
     if not form.is_valid():

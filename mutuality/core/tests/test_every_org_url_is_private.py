@@ -11,7 +11,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from mutuality.testing import Personas
+from mutuality.accounts.models import ApiToken
+from mutuality.commitments.tests.factories import in_state
+from mutuality.commitments.tests.issue_factories import in_state as issue_in_state
+from mutuality.testing import Personas, api_token_for
 
 
 def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
@@ -29,6 +32,11 @@ def org_routes() -> list[str]:
 
 def _fill(route: str, org: str, pk: int) -> str:
     path = route.replace("<slug:org>", org)
+    # A move that exists, so that only the object decides the answer.
+    path = path.replace(
+        "commitments/<int:pk>/moves/<slug:move>", "commitments/<int:pk>/moves/promise"
+    )
+    path = path.replace("issues/<int:pk>/moves/<slug:move>", "issues/<int:pk>/moves/take_ownership")
     for converter in ("<int:pk>", "<int:id>"):
         path = path.replace(converter, str(pk))
     while "<" in path:  # any other parameter: a plausible value
@@ -60,3 +68,32 @@ def test_every_org_url_asks_an_anonymous_visitor_to_log_in(personas: Personas) -
         response = anonymous.get(url)
         assert response.status_code == 302, f"GET {url} gave {response.status_code}"
         assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_org_object_url_is_a_404_for_an_object_of_another_organization(
+    personas: Personas, method: str
+) -> None:
+    """Asked inside their own organization for Acme's objects, an outsider learns nothing:
+    404 whatever the method, even where only POST is allowed (the object is looked up
+    before the method is checked)."""
+    api_token_for(personas.member)
+    acme_objects = {
+        *(p.pk for p in (personas.admin, personas.manager, personas.member, personas.member2)),
+        *(u.pk for u in (personas.root_unit, personas.unit, personas.other_unit)),
+        in_state(personas, "requested").pk,
+        issue_in_state(personas, "raised").pk,
+        ApiToken.objects.get(person=personas.member).pk,
+    }
+    # The outsider's own objects would be found, rightly: leave their ids out.
+    pks = sorted(acme_objects - {personas.outsider.pk})
+    client = personas.client_for(personas.outsider)
+    routes = [r for r in org_routes() if "<int:" in r]
+    assert len(routes) >= 10
+    for route in routes:
+        for pk in pks:
+            url = _fill(route, personas.outsider.org.slug, pk)
+            response = getattr(client, method)(url)
+            assert response.status_code == 404, (
+                f"{method.upper()} {url} gave {response.status_code}"
+            )
