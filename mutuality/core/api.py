@@ -21,6 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
@@ -188,6 +189,48 @@ def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+# Where the API lives (see mutuality/urls.py).
+API_PREFIX = "/api/v1/"
+
+
+class ApiErrorsMiddleware:
+    """Give the API's JSON error shape to refusals made before any endpoint runs.
+
+    An unknown path under /api/v1/ is Django's 404 (an HTML page) and a known path with the
+    wrong method is ninja's plain-text 405; a client should get `{"detail": ...}` for those
+    too, as for every other refusal. Only error responses that are not JSON already are
+    replaced; headers such as `Allow` are kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            400 <= response.status_code < 500
+            and (request.path_info + "/").startswith(API_PREFIX)
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return self._as_json(request, response)
+        return response
+
+    @staticmethod
+    def _as_json(request: HttpRequest, original: HttpResponseBase) -> HttpResponseBase:
+        status = original.status_code
+        allowed = sorted(m.strip() for m in original.get("Allow", "").split(",") if m.strip())
+        if status == 404:
+            detail = "Not found."
+        elif status == 405:
+            detail = f"This path does not accept {request.method}; use {' or '.join(allowed)}."
+        else:
+            detail = f"{original.reason_phrase}."
+        response = _error(request, status, detail)
+        if allowed:
+            response["Allow"] = ", ".join(allowed)
+        return response
 
 
 def auth_of(request: HttpRequest) -> ApiAuth:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from ninja.errors import ValidationError as NinjaValidationError
 
 from mutuality.core.api import (
@@ -15,6 +16,7 @@ from mutuality.core.api import (
     on_integrity_error,
     on_validation_error,
 )
+from mutuality.testing import Personas, api_client_for
 
 
 def body_of(response: Any) -> Any:
@@ -123,3 +125,36 @@ def test_a_write_that_races_another_is_a_409_not_a_500() -> None:
 
     assert response.status_code == 409
     assert body_of(response)["detail"].startswith("This conflicts with a change")
+
+
+# --- refusals made before any endpoint runs ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here", "/api/v1/people/1/nothing", "/api/v1/people/", "/api/v1/"]
+)
+def test_an_unknown_api_path_is_a_json_404(personas: Personas, path: str) -> None:
+    for client in (api_client_for(personas.member), Client()):
+        response = client.get(path)
+
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("application/json")
+        assert body_of(response) == {"detail": "Not found."}
+
+
+def test_a_method_an_api_path_does_not_accept_is_a_json_405_naming_the_allowed_ones(
+    personas: Personas,
+) -> None:
+    response = api_client_for(personas.admin).delete("/api/v1/people")
+
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert body_of(response) == {"detail": "This path does not accept DELETE; use GET or POST."}
+    assert response["Allow"] == "GET, POST"
+
+
+def test_pages_outside_the_api_keep_their_html_404(personas: Personas) -> None:
+    response = personas.client_for(personas.member).get("/o/acme/nothing-here/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
