@@ -45,6 +45,7 @@ from mutuality.orgs.services import (
     unit_deactivate,
     unit_update,
 )
+from mutuality.orgs.text import fold
 
 router = Router()
 
@@ -205,7 +206,8 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str
     qs = _by_active(_people_of(auth.org), active)
     if filters.q.strip():
         q = filters.q.strip()
-        found = Q(name__icontains=q) | Q(email__icontains=q) | Q(title__icontains=q)
+        # Names whatever their case and accents ("tomas" finds "Tomás"), as in the directory.
+        found = Q(search_name__contains=fold(q)) | Q(email__icontains=q) | Q(title__icontains=q)
         if is_admin:
             # Employee ids are shown to admins only; nobody else may find people by them.
             found |= Q(employee_id__icontains=q)

@@ -50,6 +50,7 @@ from mutuality.core.models import AuditEvent
 from mutuality.orgs.models import Organization, PeopleImportUpload, Person, Role, Unit
 from mutuality.orgs.people_csv import NO, YES, ParsedFile, Problem, SourceRow, read_people_csv
 from mutuality.orgs.services import PERSON_FIELDS, UNIT_FIELDS, require_admin
+from mutuality.orgs.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -596,6 +597,7 @@ class _Planner:
             r.person = Person(
                 org=self.org,
                 name=r.name,
+                search_name=fold(r.name),
                 email=r.email,
                 employee_id=r.employee_id,
                 title=r.src.title,
@@ -616,6 +618,7 @@ class _Planner:
             p = r.person
             assert p is not None
             p.name, p.email, p.employee_id = r.name, r.email, r.employee_id
+            p.search_name = fold(p.name)
             if "title" in self.columns:
                 p.title = r.src.title
             if "department" in self.columns:
@@ -627,7 +630,10 @@ class _Planner:
             p.is_active = True
             p.updated_at = now
             event("person.update", p, before=before[r.src.row], after=snapshot(p, PERSON_FIELDS))
-        _update_each([r.person for r in updates if r.person], [*PERSON_FIELDS, "updated_at"])
+        _update_each(
+            [r.person for r in updates if r.person],
+            [*PERSON_FIELDS, "search_name", "updated_at"],
+        )
         for p in created:
             event("person.create", p, after=snapshot(p, PERSON_FIELDS))
 

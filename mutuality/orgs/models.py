@@ -83,6 +83,10 @@ class Person(models.Model):
         related_name="people",
     )
     name = models.CharField(max_length=200)
+    # `text.fold(name)`, for searching without regard to case or accents. Every write of a
+    # name sets it: the person services, the CSV import and the seeding of demo and
+    # synthetic organizations. (A text column: folding can make a name longer.)
+    search_name = models.TextField(blank=True, default="", editable=False)
     email = models.EmailField(blank=True)
     employee_id = models.CharField(max_length=64, blank=True)
     title = models.CharField(max_length=200, blank=True)

@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from mutuality.orgs.models import Organization, Person, Unit
+from mutuality.orgs.text import fold
 
 # Django writes `is_active=True` as a bare `WHERE is_active`, which SQLite cannot match to
 # the (org, is_active, name) directory index, so it sorts every row for each page; the
@@ -113,14 +114,15 @@ def people_visible_to(
 ) -> QuerySet[Person]:
     """The directory: people of the viewer's organization, by name.
 
-    Every word of `q` must appear in the name. Inactive people are listed only when an
-    admin asks for them. Unit and manager filter on direct membership and direct reports.
+    Every word of `q` must appear in the name, whatever its case and accents ("tomas" finds
+    "Tomás"). Inactive people are listed only when an admin asks for them. Unit and manager
+    filter on direct membership and direct reports.
     """
     people = Person.objects.filter(org_id=viewer.org_id)
     if not (include_inactive and viewer.is_admin):
         people = people.filter(ACTIVE)
-    for word in q.split():
-        people = people.filter(name__icontains=word)
+    for word in fold(q).split():
+        people = people.filter(search_name__contains=word)
     if unit is not None:
         people = people.filter(unit_id=unit.pk)
     if manager is not None:
@@ -144,8 +146,8 @@ def people_by_reference(*, viewer: Person, reference: str, limit: int = 2) -> li
     """Active people of the viewer's organization that a typed reference names.
 
     An email address or employee id names at most one person; only when neither matches
-    is the reference taken as an exact (case-insensitive) full name, which may match
-    several people — callers should ask for something more specific then.
+    is the reference taken as an exact full name, whatever its case and accents, which may
+    match several people — callers should ask for something more specific then.
     """
     reference = reference.strip()
     if not reference:
@@ -154,7 +156,7 @@ def people_by_reference(*, viewer: Person, reference: str, limit: int = 2) -> li
     exact = list(active.filter(Q(email=reference.lower()) | Q(employee_id=reference))[:limit])
     if exact:
         return exact
-    return list(active.filter(name__iexact=reference)[:limit])
+    return list(active.filter(search_name=fold(reference))[:limit])
 
 
 def reference_for(person: Person) -> str:

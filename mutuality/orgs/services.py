@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from mutuality.core.audit import audit_record, snapshot
 from mutuality.orgs.models import Organization, Person, Role, Unit
+from mutuality.orgs.text import fold
 
 if TYPE_CHECKING:
     from mutuality.accounts.models import User
@@ -92,6 +93,7 @@ def _clean_person(person: Person, *, manager_before: int | None = None) -> None:
     nobody gets one anew."""
     errors: dict[str, str] = {}
     person.name = person.name.strip()
+    person.search_name = fold(person.name)
     person.email = person.email.strip().lower()
     person.employee_id = person.employee_id.strip()
     person.title = person.title.strip()

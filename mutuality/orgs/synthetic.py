@@ -33,6 +33,7 @@ from mutuality.core.audit import audit_record
 from mutuality.orgs.demo import FIRST_NAMES, LAST_NAMES, email_for
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.services import organization_create
+from mutuality.orgs.text import fold
 
 # size: (people, units)
 SIZES: dict[str, tuple[int, int]] = {"S": (200, 20), "M": (2_000, 200), "L": (20_000, 2_000)}
@@ -258,6 +259,7 @@ def _build(*, size: str, slug: str, seed: int) -> SyntheticOrg:
             org=org,
             user=users[index],
             name=names[index],
+            search_name=fold(names[index]),
             email=emails[index],
             employee_id=f"E{index + 1:06d}",
             title=title,
