@@ -15,7 +15,7 @@ from mutuality.commitments.machine import ANSWER_MOVES
 from mutuality.commitments.models import CommitmentKind, CommitmentState
 from mutuality.commitments.selectors import STATE_FILTERS
 from mutuality.commitments.services import latest_due_date, too_far_message
-from mutuality.orgs.schemas import Id, Limit, Offset, Text
+from mutuality.orgs.schemas import Id, Limit, Offset, Text, WholeNumber
 
 Title = Annotated[Text, Field(min_length=1, max_length=200)]
 LongText = Annotated[Text, Field(max_length=10_000)]
@@ -180,7 +180,9 @@ class CommitmentCreate(_Input):
 
 
 class MoveIn(_Input):
-    expected_version: int = Field(ge=1, description="The `version` the move is based on.")
+    expected_version: Annotated[int, Field(ge=1), WholeNumber] = Field(
+        description="The `version` the move is based on."
+    )
     note: LongText = ""
     reason: LongText = Field("", description="`decline`: why (required).")
     due_date: DueDate | None = Field(

@@ -38,7 +38,21 @@ def _clean_text(value: Any) -> Any:
     return value
 
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+def _whole_number(value: Any) -> Any:
+    # Pydantic's lax mode takes `true` for 1 and 1.0 for 1, so `"manager_id": true` would
+    # name the person with id 1. Refuse both; strings are left to the integer validation,
+    # since ids in a path or a query string always arrive as text.
+    if isinstance(value, bool):
+        raise ValueError("Input should be an integer, not true or false.")
+    if isinstance(value, float):
+        raise ValueError("Input should be an integer, not a decimal number.")
+    return value
+
+
+# For every integer a client sends (ids, counts, versions): a JSON number without a fraction
+# or text of digits, never a boolean or a float. Put it after any Field(...), as CleanText.
+WholeNumber = BeforeValidator(_whole_number)
+Id = Annotated[int, Field(ge=1, le=MAX_ID), WholeNumber]
 CleanText = BeforeValidator(_clean_text)
 # Text a database can store. To bound it, put the Field first:
 # `Annotated[str, Field(max_length=200), CleanText]` (after a validator, pydantic words
@@ -50,8 +64,8 @@ Email = Annotated[str, Field(max_length=254), CleanText]
 EmployeeId = Annotated[str, Field(max_length=64), CleanText]
 Description = Annotated[str, Field(max_length=10_000), CleanText]
 Search = Annotated[str, Field(max_length=200), CleanText]
-Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
-Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT), WholeNumber]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET), WholeNumber]
 ActiveFilter = Literal["true", "false", "all"]
 
 
