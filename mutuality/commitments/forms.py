@@ -11,10 +11,11 @@ from django.utils import timezone
 from mutuality.commitments.models import CommitmentKind, CommitmentState
 from mutuality.commitments.selectors import COUNT_CAP, STATE_FILTERS
 from mutuality.commitments.services import latest_due_date, too_far_message
+from mutuality.orgs.forms import suggestion_attrs
 from mutuality.orgs.models import Person, Unit
 from mutuality.orgs.selectors import people_by_reference
 
-NO_SUCH_PERSON = "No one with that email in this organization."
+NO_SUCH_PERSON = "No one in this organization has that email address or name."
 
 
 class DateInput(forms.DateInput):
@@ -50,18 +51,18 @@ class NewCommitmentForm(forms.Form):
         required=False,
         max_length=254,
         help_text=(
-            "Their email address. For a request, the person you ask; for an offer or a "
-            "self-commitment, the person it is for."
+            "Start typing their name and pick them, or give their email address. For a "
+            "request, the person you ask; for an offer or a self-commitment, the person it is for."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     unit = forms.CharField(
         label="Or ask a unit",
         required=False,
         max_length=200,
         help_text=(
-            "Requests only: the unit's name. Any member or lead of the unit can take it up. "
-            "(A unit's page has an “Ask” button that fills this in.)"
+            "Requests only: start typing the unit's name. Any member or lead of the unit can "
+            "take it up. (A unit's page has an “Ask” button that fills this in.)"
         ),
     )
     title = forms.CharField(label="What", max_length=200)
@@ -89,6 +90,13 @@ class NewCommitmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.fields["due_date"].widget.attrs.update(_min_today())
+        slug = viewer.org.slug
+        self.fields["person"].widget.attrs.update(
+            suggestion_attrs(url_name="orgs:people_suggest", org_slug=slug, list_id="people-list")
+        )
+        self.fields["unit"].widget.attrs.update(
+            suggestion_attrs(url_name="orgs:units_suggest", org_slug=slug, list_id="units-list")
+        )
         self.person_obj: Person | None = None
         self.unit_obj: Unit | None = None
 

@@ -7,13 +7,12 @@ from typing import Any
 
 from django import forms
 
+from mutuality.commitments.forms import NO_SUCH_PERSON
 from mutuality.commitments.issue_selectors import ROLE_FILTERS, STATE_FILTERS
 from mutuality.commitments.models import IssueState
-from mutuality.orgs.forms import FastSelect
+from mutuality.orgs.forms import FastSelect, suggestion_attrs
 from mutuality.orgs.models import Person, Unit
 from mutuality.orgs.selectors import people_by_reference
-
-NO_SUCH_PERSON = "No one with that email in this organization."
 
 
 class RaiseIssueForm(forms.Form):
@@ -33,8 +32,8 @@ class RaiseIssueForm(forms.Form):
         label="Raise it with a person",
         required=False,
         max_length=254,
-        help_text="Their email address.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+        help_text="Start typing their name and pick them, or give their email address.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     unit = forms.TypedChoiceField(
         label="Or with a unit",
@@ -50,6 +49,11 @@ class RaiseIssueForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
+        self.fields["person"].widget.attrs.update(
+            suggestion_attrs(
+                url_name="orgs:people_suggest", org_slug=viewer.org.slug, list_id="people-list"
+            )
+        )
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.TypedChoiceField)
         unit_field.choices = [("", "No unit: the person above"), *unit_choices]

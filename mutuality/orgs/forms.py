@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.http import Http404
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -282,3 +283,16 @@ class ChartForm(forms.Form):
 
     root = forms.IntegerField(required=False, min_value=1)
     depth = forms.IntegerField(required=False, min_value=1, max_value=6)
+
+
+def suggestion_attrs(*, url_name: str, org_slug: str, list_id: str) -> dict[str, str]:
+    """The attributes that make a text input ask for suggestions as its value changes."""
+    return {
+        "list": list_id,
+        "autocomplete": "off",
+        "hx-get": reverse(url_name, kwargs={"org": org_slug}),
+        "hx-trigger": "input changed delay:200ms",
+        "hx-target": f"#{list_id}",
+        "hx-swap": "innerHTML",
+        "hx-sync": "this:replace",
+    }

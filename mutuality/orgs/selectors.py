@@ -239,6 +239,15 @@ def units_visible_to(*, viewer: Person, include_inactive: bool = False) -> Query
     return units.order_by("name", "id")
 
 
+def units_named(*, org: Organization, typed: str, limit: int) -> list[Unit]:
+    """Active units whose name contains `typed` (any case), names starting with it first."""
+    typed = typed.strip()
+    units = Unit.objects.filter(org_id=org.pk, is_active=True, name__icontains=typed)
+    found = list(units.order_by("name", "id")[: limit * 4])
+    found.sort(key=lambda u: (not u.name.lower().startswith(typed.lower()), u.name.lower()))
+    return found[:limit]
+
+
 def unit_for_viewer(*, viewer: Person, pk: int) -> Unit:
     """One unit of the viewer's organization (active or retired), or Http404."""
     unit = Unit.objects.select_related("org", "parent").filter(org_id=viewer.org_id, pk=pk).first()

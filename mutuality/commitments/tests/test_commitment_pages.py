@@ -103,8 +103,16 @@ def test_it_makes_an_offer_and_a_self_commitment(personas: Personas) -> None:
         ({"due_date": "not a date"}, "due_date", "Enter a valid date"),
         ({"conditions": "   "}, "conditions", "This field is required"),
         ({"title": ""}, "title", "This field is required"),
-        ({"person": "otto@globex.test"}, "person", "No one with that email in this organization"),
-        ({"person": "nobody@acme.test"}, "person", "No one with that email in this organization"),
+        (
+            {"person": "otto@globex.test"},
+            "person",
+            "No one in this organization has that email address or name",
+        ),
+        (
+            {"person": "nobody@acme.test"},
+            "person",
+            "No one in this organization has that email address or name",
+        ),
         ({"person": ""}, "person", "Say who you ask"),
         ({"person": "mia@acme.test"}, "person", "You can"),
         ({"person": "", "unit": "Nowhere"}, "unit", "No unit called “Nowhere”"),

@@ -60,8 +60,16 @@ def test_it_raises_an_issue_with_a_unit(personas: Personas) -> None:
     [
         ({"title": "", "person": "max@acme.test"}, "title", "This field is required"),
         ({"title": "A tension"}, "person", "Say who should answer it"),
-        ({"title": "A tension", "person": "nobody@acme.test"}, "person", "No one with that email"),
-        ({"title": "A tension", "person": "otto@globex.test"}, "person", "No one with that email"),
+        (
+            {"title": "A tension", "person": "nobody@acme.test"},
+            "person",
+            "No one in this organization has that email",
+        ),
+        (
+            {"title": "A tension", "person": "otto@globex.test"},
+            "person",
+            "No one in this organization has that email",
+        ),
         ({"title": "A tension", "person": "mia@acme.test"}, "person", "someone else"),
         ({"title": "A tension", "person": "max@acme.test", "unit": "1"}, "unit", "not both"),
         ({"title": "A tension", "unit": "999999"}, "unit", "Select a valid choice"),
