@@ -29,7 +29,7 @@ from mutuality.commitments.issues import IllegalMove, issue_legal_moves
 from mutuality.commitments.models import Issue, IssueState
 from mutuality.core.api import auth_of
 from mutuality.orgs.models import Person, Role, Unit
-from mutuality.orgs.schemas import ErrorOut, Id, Limit, Offset, Text
+from mutuality.orgs.schemas import ErrorOut, Id, Limit, Offset, Text, WholeNumber
 
 router = Router(tags=["issues"])
 
@@ -137,7 +137,9 @@ class IssueCreate(_Input):
 
 
 class IssueMoveIn(_Input):
-    expected_version: int = Field(ge=1, description="The `version` the move is based on.")
+    expected_version: Annotated[int, Field(ge=1), WholeNumber] = Field(
+        description="The `version` the move is based on."
+    )
     note: LongText = Field("", description="`declare_dissatisfied`: what is missing (required).")
     reason: LongText = Field("", description="`decline`: why (required).")
     resolution: LongText = Field("", description="`propose_resolution`: the proposal (required).")

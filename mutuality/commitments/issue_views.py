@@ -31,7 +31,7 @@ from mutuality.commitments.issue_selectors import (
 )
 from mutuality.commitments.issues import IllegalMove, StaleIssue, issue_legal_moves
 from mutuality.commitments.models import Issue, IssueMove, IssueState
-from mutuality.core.htmx import wants_fragment
+from mutuality.core.htmx import FRAGMENT_VARY, wants_fragment
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.selectors import unit_tree
 
@@ -306,13 +306,14 @@ def _render_detail(
     request: HtmxOrgRequest, issue: Issue, *, status: int = 200, **kw: Any
 ) -> HttpResponse:
     context = _detail_context(request, issue, **kw)
-    if wants_fragment(request):
+    context["fragment"] = wants_fragment(request)
+    if context["fragment"]:
         # htmx swaps only successful responses: a refusal comes back as 200 with the
         # reason in the panel; without htmx the page carries the real status.
         response = render(request, "commitments/_issue_detail.html", context)
     else:
         response = render(request, "commitments/issue_detail.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, FRAGMENT_VARY)
     return response
 
 

@@ -38,7 +38,7 @@ from mutuality.commitments.selectors import (
     my_work,
     units_for_moves,
 )
-from mutuality.core.htmx import wants_fragment
+from mutuality.core.htmx import FRAGMENT_VARY, wants_fragment
 from mutuality.core.params import id_param
 from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Unit
@@ -249,13 +249,14 @@ def _render_detail(
     request: HtmxOrgRequest, commitment: Commitment, *, status: int = 200, **kw: Any
 ) -> HttpResponse:
     context = _detail_context(request, commitment, **kw)
-    if wants_fragment(request):
+    context["fragment"] = wants_fragment(request)
+    if context["fragment"]:
         # htmx swaps only successful responses, so a refusal is sent as 200 with the reason
         # in the panel; without htmx the page carries the real status.
         response = render(request, "commitments/_detail.html", context)
     else:
         response = render(request, "commitments/detail.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, FRAGMENT_VARY)
     return response
 
 

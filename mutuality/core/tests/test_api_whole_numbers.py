@@ -110,6 +110,13 @@ CASES: dict[str, Case] = {
         lambda bad: {"title": "A tension", "addressee_id": bad},
         "addressee_id",
     ),
+    "issue move's version": (
+        "member2",
+        "post",
+        lambda p: f"{API}/issues/{issue_in_state(p, 'raised').pk}/moves/take_ownership",
+        lambda bad: {"expected_version": bad},
+        "expected_version",
+    ),
     "issue escalation's facilitator": (
         "member",
         "post",

@@ -65,3 +65,12 @@ def test_the_directory_says_it_varies_with_the_history_restore_header(
 ) -> None:
     response = personas.client_for(personas.member).get(_people(personas), headers=HISTORY_RESTORE)
     assert "HX-History-Restore-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_the_answer_says_which_headers_chose_between_fragment_and_page(
+    personas: Personas, page: str
+) -> None:
+    response = personas.client_for(personas.member2).get(PAGES[page](personas))
+    vary = {v.strip().lower() for v in response["Vary"].split(",")}
+    assert {"hx-request", "hx-boosted", "hx-history-restore-request"} <= vary
