@@ -205,15 +205,28 @@ def api_token_revoke(*, token: ApiToken, actor: Person) -> ApiToken:
         raise PermissionDenied("You can revoke only your own API tokens.")
     if token.revoked_at is not None:
         return token
+    _revoke(token, owner=actor, actor=actor)
+    return token
+
+
+def api_tokens_revoke_all(*, person: Person, actor: Person | None) -> None:
+    """Stop every API token of `person` at once (they left), with an audit event for each.
+
+    For the services that deactivate people; `actor` is None for the command line.
+    """
+    for token in person.api_tokens.filter(revoked_at__isnull=True).order_by("pk"):
+        _revoke(token, owner=person, actor=actor)
+
+
+def _revoke(token: ApiToken, *, owner: Person, actor: Person | None) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(
-        org=actor.org,
-        actor=actor.user,
+        org=owner.org,
+        actor=actor.user if actor is not None else None,
         action="api_token.revoke",
         obj=token,
-        label=f"API token “{token.name}” of {actor.name}",
+        label=f"API token “{token.name}” of {owner.name}",
         before={"revoked_at": None},
         after={"revoked_at": token.revoked_at.isoformat()},
     )
-    return token

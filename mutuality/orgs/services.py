@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mutuality.accounts.services import api_tokens_revoke_all
 from mutuality.core.audit import audit_record, snapshot
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.text import fold
@@ -227,23 +228,6 @@ def manager_after_leaving(person: Person) -> Person | None:
     return None
 
 
-def revoke_api_tokens(*, person: Person, actor: Person | None) -> None:
-    """Stop every API token of `person` at once, with an audit event for each."""
-    now = timezone.now()
-    for token in person.api_tokens.filter(revoked_at__isnull=True).order_by("pk"):
-        token.revoked_at = now
-        token.save(update_fields=["revoked_at"])
-        audit_record(
-            org=person.org,
-            actor=_user(actor),
-            action="api_token.revoke",
-            obj=token,
-            label=f"API token “{token.name}” of {person.name}",
-            before={"revoked_at": None},
-            after={"revoked_at": now.isoformat()},
-        )
-
-
 @transaction.atomic
 def person_deactivate(*, person: Person, actor: Person | None) -> Person:
     """Mark a person inactive: they keep their history but can no longer sign in here.
@@ -262,7 +246,7 @@ def person_deactivate(*, person: Person, actor: Person | None) -> Person:
     person.is_active = False
     person.updated_at = now
     person.save(update_fields=["is_active", "updated_at"])
-    revoke_api_tokens(person=person, actor=actor)
+    api_tokens_revoke_all(person=person, actor=actor)
     audit_record(
         org=person.org,
         actor=_user(actor),
