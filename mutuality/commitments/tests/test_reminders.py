@@ -225,6 +225,7 @@ def test_the_worker_runs_the_reminders_and_sends_them_itself(
     assert issue.state == "closed_unconfirmed"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection as it ends
 def test_the_worker_can_leave_the_reminders_to_cron(
     personas: Personas, settings: Any, time_machine: Any
 ) -> None:
