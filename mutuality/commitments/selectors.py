@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -307,20 +308,26 @@ def commitments_filtered(
     # requests are visible by definition, so those lists start from the plain indexed
     # condition rather than from the three-way visibility condition.
     org = viewer.org_id
+    # Lists whose condition already says "open" (each branch on its own index).
+    already_open = False
     if role == "requester":
         qs = Commitment.objects.filter(org_id=org, requester_id=viewer.pk)
     elif role == "performer":
         qs = Commitment.objects.filter(org_id=org, performer_id=viewer.pk)
     elif unit_id is not None:
         qs = Commitment.objects.filter(org_id=org, performer_unit_id=unit_id)
+    elif role == "" and state == "open":
+        qs = Commitment.objects.filter(pk__in=_open_visible_ids(viewer))
+        already_open = True
     else:
         qs = commitments_visible_to(viewer=viewer)
     if role == "waiting":
         # Each branch of the condition names the organization and "open" itself; adding
         # them again outside would tempt the planner to walk every open commitment.
         qs = Commitment.objects.filter(waiting_for_answer_q(viewer, unit_ids=unit_ids_of(viewer)))
+        already_open = True
     if state == "open":
-        if role != "waiting":
+        if not already_open:
             qs = qs.filter(closed_at__isnull=True)
     elif state == "closed":
         qs = qs.filter(closed_at__isnull=False)
@@ -341,6 +348,26 @@ def commitments_filtered(
         due = OrderBy(Coalesce(F("due_date"), F("original_due_date")))
         return _with_parties(qs).order_by(due, "id")
     return _with_parties(qs).order_by("due_date", "id")
+
+
+def _open_visible_ids(viewer: Person) -> QuerySet[Commitment, Any]:
+    """The ids of the open commitments the viewer may see, as one UNION of three branches.
+
+    Each branch (mine as requester, mine as performer, every request made of a unit) is
+    answered from its own index. One OR of the three, ANDed with "open", lets SQLite's
+    planner trust its statistics for `closed_at IS NULL` (one row per value, it believes;
+    in truth every open commitment) and scan the organization's open commitments instead.
+    """
+    org = viewer.org_id
+    branches = [
+        Commitment.objects.filter(org_id=org, requester_id=viewer.pk, closed_at__isnull=True),
+        Commitment.objects.filter(org_id=org, performer_id=viewer.pk, closed_at__isnull=True),
+        Commitment.objects.filter(
+            org_id=org, performer_unit_id__isnull=False, closed_at__isnull=True
+        ),
+    ]
+    ids = [b.order_by().values("id") for b in branches]
+    return ids[0].union(*ids[1:])
 
 
 def capped_count(qs: QuerySet[Commitment], *, cap: int = COUNT_CAP) -> tuple[int, bool]:

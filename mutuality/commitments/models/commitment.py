@@ -160,7 +160,6 @@ class Commitment(models.Model):
             models.Index(
                 fields=["org", "performer_unit", "closed_at", "due_date"], name="commitment_unit"
             ),
-            models.Index(fields=["org", "closed_at", "due_date"], name="commitment_org_open"),
             models.Index(fields=["org", "state", "due_date"], name="commitment_org_state"),
             models.Index(fields=["org", "due_date"], name="commitment_org_due"),
             models.Index(fields=["due_date"], name="commitment_due_date"),
