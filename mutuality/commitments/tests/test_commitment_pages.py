@@ -493,3 +493,10 @@ def test_a_move_date_more_than_five_years_ahead_is_refused(
     assert b"Choose a date within 5 years" in response.content
     c.refresh_from_db()
     assert c.state == state
+
+
+def test_the_list_says_truthfully_whose_commitments_it_shows(personas: Personas) -> None:
+    html = personas.client_for(personas.member).get(personas.url("commitments:list")).content
+    text = html.decode()
+    assert "A commitment between two other people is theirs alone" in text
+    assert "Every commitment in Acme is open" not in text
