@@ -95,7 +95,7 @@ TARGETS: list[Target] = [
 
 def _feed_path(s: SyntheticOrg) -> str:
     """The member's calendar feed address (made here: feeds are made on request)."""
-    from mutuality.commitments.feed import feed_token_reset
+    from mutuality.commitments.calendar.feed import feed_token_reset
     from mutuality.orgs.models import Person
 
     member = Person.objects.select_related("org", "user").get(pk=s.member_id)

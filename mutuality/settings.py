@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Outside the URL resolver and ninja: /api/v1/ answers unknown paths and methods in JSON.
-    "mutuality.core.api.ApiErrorsMiddleware",
+    "mutuality.core.api.errors.ApiErrorsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "mutuality.accounts.middleware.SessionLifetimeMiddleware",
@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mutuality.core.context_processors.shell",
+                "mutuality.orgs.context_processors.shell",
             ],
         },
     },

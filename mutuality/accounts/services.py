@@ -25,7 +25,9 @@ from mutuality.accounts.selectors import (
     account_for_email,
     invitation_for_token,
 )
-from mutuality.core.audit import audit_record
+from mutuality.core.audit import audit_event, audit_record
+from mutuality.core.models import AuditEvent
+from mutuality.orgs.departures import Leaving
 from mutuality.orgs.models import Person, Role
 
 logger = logging.getLogger(__name__)
@@ -209,13 +211,38 @@ def api_token_revoke(*, token: ApiToken, actor: Person) -> ApiToken:
     return token
 
 
-def api_tokens_revoke_all(*, person: Person, actor: Person | None) -> None:
-    """Stop every API token of `person` at once (they left), with an audit event for each.
+def api_tokens_revoke_for_leavers(leaving: Leaving) -> None:
+    """Stop every API token of the people who left, with an audit event for each.
 
-    For the services that deactivate people; `actor` is None for the command line.
+    Registered with `mutuality.orgs.departures` (apps.py): the orgs services call it when
+    they deactivate people, one at a time or many in a full import.
     """
-    for token in person.api_tokens.filter(revoked_at__isnull=True).order_by("pk"):
-        _revoke(token, owner=person, actor=actor)
+    names = {p.pk: p.name for p in leaving.people}
+    ids = sorted(names)
+    for start in range(0, len(ids), 500):
+        tokens = list(
+            ApiToken.objects.filter(person_id__in=ids[start : start + 500], revoked_at__isnull=True)
+            .only("pk", "name", "person_id")
+            .order_by("pk")
+        )
+        if not tokens:
+            continue
+        ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=leaving.at)
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event(
+                    org=leaving.org,
+                    actor=leaving.actor_user,
+                    action="api_token.revoke",
+                    obj=token,
+                    label=f"API token “{token.name}” of {names[token.person_id]}",
+                    before={"revoked_at": None},
+                    after={"revoked_at": leaving.at.isoformat()},
+                    at=leaving.at,
+                )
+                for token in tokens
+            ]
+        )
 
 
 def _revoke(token: ApiToken, *, owner: Person, actor: Person | None) -> None:

@@ -38,8 +38,8 @@ from mutuality.accounts.services import (
     invitation_accept,
     invitation_create,
 )
-from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Role
+from mutuality.orgs.tenancy import OrgRequest, org_view
 
 admins_only = org_view(roles=[Role.ADMIN])
 

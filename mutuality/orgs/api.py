@@ -7,23 +7,19 @@ answer. Ids of another organization are indistinguishable from ids that do not e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from mutuality.core.api import auth_of
+from mutuality.core.api.errors import fields_named
+from mutuality.core.api.paging import page_of
+from mutuality.core.api.references import References
+from mutuality.core.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, Id, PageParams
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.schemas import (
-    ActiveFilter,
-    ErrorOut,
-    Id,
     OrganizationOut,
-    PageParams,
     PeopleFilters,
     PeoplePage,
     PersonCreate,
@@ -35,6 +31,15 @@ from mutuality.orgs.schemas import (
     UnitPatch,
     UnitsPage,
 )
+from mutuality.orgs.selectors import (
+    people_visible_to,
+    people_with_ids,
+    person_for_viewer,
+    unit_for_viewer,
+    unit_summaries,
+    unit_summary_for_viewer,
+    units_visible_to,
+)
 from mutuality.orgs.services import (
     person_create,
     person_deactivate,
@@ -45,12 +50,9 @@ from mutuality.orgs.services import (
     unit_deactivate,
     unit_update,
 )
-from mutuality.orgs.text import fold
+from mutuality.orgs.tenancy import auth_of
 
 router = Router()
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 409: ErrorOut, **READ_ERRORS}
 
 # Services name model fields; the API names the ids a client sends.
 PERSON_FIELD_NAMES = {"manager": "manager_id", "unit": "unit_id"}
@@ -59,106 +61,26 @@ NO_SUCH_PERSON = "No person with this id in this organization."
 NO_SUCH_UNIT = "No unit with this id in this organization."
 
 
-@contextmanager
-def _fields_named(names: Mapping[str, str]) -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError(
-            {names.get(field, field): errors for field, errors in exc.error_dict.items()}
-        ) from exc
+def _references(viewer: Person) -> tuple[References, Any, Any, Any]:
+    """A References, and how it finds a person, a unit and several people for `viewer`."""
+
+    def person(pk: int) -> Person:
+        return person_for_viewer(viewer=viewer, pk=pk)
+
+    def unit(pk: int) -> Unit:
+        return unit_for_viewer(viewer=viewer, pk=pk)
+
+    def people(ids: set[int]) -> list[Person]:
+        return people_with_ids(viewer=viewer, ids=ids)
+
+    return References(), person, unit, people
 
 
-def _page(qs: QuerySet[Any], base: QuerySet[Any], page: PageParams) -> dict[str, Any]:
-    # Count on the plain queryset: counting the annotated one would wrap its GROUP BY.
-    return {
-        "count": base.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-        "items": list(qs[page.offset : page.offset + page.limit]),
-    }
-
-
-def _by_active(qs: QuerySet[Any], active: ActiveFilter) -> QuerySet[Any]:
-    if active == "all":
-        return qs
-    return qs.filter(is_active=(active == "true"))
-
-
-# --- reads, always inside the token's organization ------------------------------------------
-
-
-def _people_of(org: Organization) -> QuerySet[Person]:
-    return Person.objects.filter(org=org)
-
-
-def _person_in(org: Organization, pk: int) -> Person:
-    person = _people_of(org).select_related("org", "user").filter(pk=pk).first()
-    if person is None:
-        raise Http404
-    return person
-
-
-def _units_of(org: Organization) -> QuerySet[Unit]:
-    return Unit.objects.filter(org=org)
-
-
-def _units_with_details(qs: QuerySet[Unit]) -> QuerySet[Unit]:
-    return qs.annotate(
-        member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
-    ).prefetch_related(Prefetch("leads", queryset=Person.objects.only("id")))
-
-
-def _unit_in(org: Organization, pk: int) -> Unit:
-    unit = _units_of(org).select_related("org").filter(pk=pk).first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
-def _unit_out(org: Organization, pk: int) -> Unit:
-    unit = _units_with_details(_units_of(org)).filter(pk=pk).first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
-class _References:
-    """Resolves ids sent in a body to rows of the organization, naming each bad field."""
-
-    def __init__(self, org: Organization) -> None:
-        self.org = org
-        self.errors: dict[str, list[str]] = {}
-
-    def person(self, field: str, pk: int | None) -> Person | None:
-        if pk is None:
-            return None
-        person = _people_of(self.org).filter(pk=pk).first()
-        if person is None:
-            self.errors[field] = [NO_SUCH_PERSON]
-        return person
-
-    def unit(self, field: str, pk: int | None) -> Unit | None:
-        if pk is None:
-            return None
-        unit = _units_of(self.org).filter(pk=pk).first()
-        if unit is None:
-            self.errors[field] = [NO_SUCH_UNIT]
-        return unit
-
-    def people(self, field: str, pks: Iterable[int]) -> list[Person]:
-        wanted = set(pks)
-        found = list(_people_of(self.org).filter(pk__in=wanted))
-        missing = sorted(wanted - {p.pk for p in found})
-        if missing:
-            self.errors[field] = [f"{NO_SUCH_PERSON} ({pk})" for pk in missing]
-        return found
-
-    def check(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
+def _page(
+    qs: QuerySet[Any], page: PageParams, *, count_qs: QuerySet[Any] | None = None
+) -> dict[str, Any]:
+    # People and units are counted exactly: a directory is thousands of rows, not millions.
+    return page_of(qs, limit=page.limit, offset=page.offset, cap=None, count_qs=count_qs)
 
 
 # --- organizations ---------------------------------------------------------------------------
@@ -196,27 +118,22 @@ def organizations_current(request: HttpRequest) -> Organization:
 def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str, Any]:
     """People of the organization, ordered by name, `limit` (≤ 200) at a time from `offset`.
 
-    Inactive people are listed for admins only, as in the web directory; for everyone
-    else `active` is always `true`. Only admins see (and can search by) employee ids, and
-    see whether someone has a login.
+    `q` searches as the web directory does: every word must appear in the name (whatever
+    its case and accents) or the job title, and for admins may also match an email
+    address or an employee id. Inactive people are listed for admins only, as in the
+    directory; for everyone else `active` is always `true`. Only admins see employee ids
+    and whether someone has a login.
     """
-    auth = auth_of(request)
-    is_admin = auth.person.role == Role.ADMIN
-    active = filters.active if is_admin else "true"
-    qs = _by_active(_people_of(auth.org), active)
-    if filters.q.strip():
-        q = filters.q.strip()
-        # Names whatever their case and accents ("tomas" finds "Tomás"), as in the directory.
-        found = Q(search_name__contains=fold(q)) | Q(email__icontains=q) | Q(title__icontains=q)
-        if is_admin:
-            # Employee ids are shown to admins only; nobody else may find people by them.
-            found |= Q(employee_id__icontains=q)
-        qs = qs.filter(found)
-    if filters.unit is not None:
-        qs = qs.filter(unit_id=filters.unit)
-    if filters.manager is not None:
-        qs = qs.filter(manager_id=filters.manager)
-    return _page(qs.order_by("name", "id"), qs, filters)
+    viewer = auth_of(request).person
+    people = people_visible_to(
+        viewer=viewer,
+        q=filters.q,
+        unit=filters.unit,
+        manager=filters.manager,
+        include_inactive=filters.active == "all",
+        inactive_only=filters.active == "false",
+    )
+    return _page(people, filters)
 
 
 @router.get(
@@ -226,7 +143,7 @@ def people_list(request: HttpRequest, filters: Query[PeopleFilters]) -> dict[str
     summary="Get a person",
 )
 def people_get(request: HttpRequest, person_id: Id) -> Person:
-    return _person_in(auth_of(request).org, person_id)
+    return person_for_viewer(viewer=auth_of(request).person, pk=person_id)
 
 
 @router.post(
@@ -240,11 +157,11 @@ def people_create(request: HttpRequest, payload: PersonCreate) -> Status[Person]
     `manager_id` and `unit_id` must be of this organization."""
     auth = auth_of(request)
     require_admin(auth.person)
-    refs = _References(auth.org)
-    manager = refs.person("manager_id", payload.manager_id)
-    unit = refs.unit("unit_id", payload.unit_id)
+    refs, person, unit_of, _ = _references(auth.person)
+    manager = refs.one("manager_id", payload.manager_id, person, NO_SUCH_PERSON)
+    unit = refs.one("unit_id", payload.unit_id, unit_of, NO_SUCH_UNIT)
     refs.check()
-    with _fields_named(PERSON_FIELD_NAMES):
+    with fields_named(PERSON_FIELD_NAMES):
         person = person_create(
             org=auth.org,
             actor=auth.person,
@@ -268,7 +185,7 @@ def people_create(request: HttpRequest, payload: PersonCreate) -> Status[Person]
 def people_update(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
     """Change the fields sent (admins); `manager_id` or `unit_id` set to null clears them."""
     auth = auth_of(request)
-    person = _person_in(auth.org, person_id)
+    person = person_for_viewer(viewer=auth.person, pk=person_id)
     require_admin(auth.person)
     sent = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {
@@ -276,13 +193,13 @@ def people_update(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     }
     if "role" in sent:
         changes["role"] = Role(sent["role"]).value
-    refs = _References(auth.org)
+    refs, find_person, find_unit, _ = _references(auth.person)
     if "manager_id" in sent:
-        changes["manager"] = refs.person("manager_id", sent["manager_id"])
+        changes["manager"] = refs.one("manager_id", sent["manager_id"], find_person, NO_SUCH_PERSON)
     if "unit_id" in sent:
-        changes["unit"] = refs.unit("unit_id", sent["unit_id"])
+        changes["unit"] = refs.one("unit_id", sent["unit_id"], find_unit, NO_SUCH_UNIT)
     refs.check()
-    with _fields_named(PERSON_FIELD_NAMES):
+    with fields_named(PERSON_FIELD_NAMES):
         return person_update(person=person, actor=auth.person, **changes)
 
 
@@ -296,7 +213,7 @@ def people_deactivate(request: HttpRequest, person_id: Id) -> Person:
     """Mark a person inactive (admins); their API tokens are revoked, and their active direct
     reports move to the person's own manager (or to none). Not yourself."""
     auth = auth_of(request)
-    person = _person_in(auth.org, person_id)
+    person = person_for_viewer(viewer=auth.person, pk=person_id)
     return person_deactivate(person=person, actor=auth.person)
 
 
@@ -309,7 +226,7 @@ def people_deactivate(request: HttpRequest, person_id: Id) -> Person:
 def people_reactivate(request: HttpRequest, person_id: Id) -> Person:
     """Make an inactive person active again (admins)."""
     auth = auth_of(request)
-    person = _person_in(auth.org, person_id)
+    person = person_for_viewer(viewer=auth.person, pk=person_id)
     return person_reactivate(person=person, actor=auth.person)
 
 
@@ -324,10 +241,13 @@ def people_reactivate(request: HttpRequest, person_id: Id) -> Person:
 )
 def units_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, Any]:
     """Units of the organization, ordered by name, with their leads and active member count."""
-    qs = _by_active(_units_of(auth_of(request).org), filters.active)
-    if filters.parent is not None:
-        qs = qs.filter(parent_id=filters.parent)
-    return _page(_units_with_details(qs).order_by("name", "id"), qs, filters)
+    units = units_visible_to(
+        viewer=auth_of(request).person,
+        include_inactive=filters.active != "true",
+        retired_only=filters.active == "false",
+        parent=filters.parent,
+    )
+    return _page(unit_summaries(units), filters, count_qs=units)
 
 
 @router.get(
@@ -337,7 +257,7 @@ def units_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, A
     summary="Get a unit",
 )
 def units_get(request: HttpRequest, unit_id: Id) -> Unit:
-    return _unit_out(auth_of(request).org, unit_id)
+    return unit_summary_for_viewer(viewer=auth_of(request).person, pk=unit_id)
 
 
 @router.post(
@@ -350,11 +270,11 @@ def units_create(request: HttpRequest, payload: UnitCreate) -> Status[Unit]:
     """Add a unit (admins). `parent_id` and `lead_ids` must be of this organization."""
     auth = auth_of(request)
     require_admin(auth.person)
-    refs = _References(auth.org)
-    parent = refs.unit("parent_id", payload.parent_id)
-    leads = refs.people("lead_ids", payload.lead_ids)
+    refs, _, find_unit, find_people = _references(auth.person)
+    parent = refs.one("parent_id", payload.parent_id, find_unit, NO_SUCH_UNIT)
+    leads = refs.many("lead_ids", payload.lead_ids, find_people, NO_SUCH_PERSON)
     refs.check()
-    with _fields_named(UNIT_FIELD_NAMES):
+    with fields_named(UNIT_FIELD_NAMES):
         unit = unit_create(
             org=auth.org,
             actor=auth.person,
@@ -363,7 +283,7 @@ def units_create(request: HttpRequest, payload: UnitCreate) -> Status[Unit]:
             parent=parent,
             leads=leads,
         )
-    return Status(201, _unit_out(auth.org, unit.pk))
+    return Status(201, unit_summary_for_viewer(viewer=auth.person, pk=unit.pk))
 
 
 @router.patch(
@@ -376,20 +296,24 @@ def units_update(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Unit:
     """Change the fields sent (admins); `parent_id: null` makes it a top-level unit and
     `lead_ids` replaces the whole list of leads."""
     auth = auth_of(request)
-    unit = _unit_in(auth.org, unit_id)
+    unit = unit_for_viewer(viewer=auth.person, pk=unit_id)
     require_admin(auth.person)
     sent = payload.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {
         field: sent[field] for field in ("name", "description") if field in sent
     }
-    refs = _References(auth.org)
+    refs, _, find_unit, find_people = _references(auth.person)
     if "parent_id" in sent:
-        changes["parent"] = refs.unit("parent_id", sent["parent_id"])
-    leads = refs.people("lead_ids", sent["lead_ids"]) if "lead_ids" in sent else None
+        changes["parent"] = refs.one("parent_id", sent["parent_id"], find_unit, NO_SUCH_UNIT)
+    leads = (
+        refs.many("lead_ids", sent["lead_ids"], find_people, NO_SUCH_PERSON)
+        if "lead_ids" in sent
+        else None
+    )
     refs.check()
-    with _fields_named(UNIT_FIELD_NAMES):
+    with fields_named(UNIT_FIELD_NAMES):
         unit_update(unit=unit, actor=auth.person, leads=leads, **changes)
-    return _unit_out(auth.org, unit.pk)
+    return unit_summary_for_viewer(viewer=auth.person, pk=unit.pk)
 
 
 @router.post(
@@ -401,6 +325,6 @@ def units_update(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Unit:
 def units_deactivate(request: HttpRequest, unit_id: Id) -> Unit:
     """Retire a unit (admins). Its active sub-units must be moved or retired first."""
     auth = auth_of(request)
-    unit = _unit_in(auth.org, unit_id)
+    unit = unit_for_viewer(viewer=auth.person, pk=unit_id)
     unit_deactivate(unit=unit, actor=auth.person)
-    return _unit_out(auth.org, unit.pk)
+    return unit_summary_for_viewer(viewer=auth.person, pk=unit.pk)

@@ -10,7 +10,22 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from mutuality.core.navigation import NavItem, register
+        from mutuality.orgs.models import Role
 
         register(NavItem(label="People", url_name="orgs:people", order=20))
         register(NavItem(label="Units", url_name="orgs:units", order=30))
         register(NavItem(label="Org chart", url_name="orgs:chart", order=40))
+        register(
+            NavItem(
+                label="Audit log", url_name="audit:log", order=900, roles=frozenset({Role.ADMIN})
+            )
+        )
+        register(
+            NavItem(
+                label="My page",
+                url_name="orgs:person",
+                order=10,
+                menu="user",
+                url_kwargs=lambda viewer: {"pk": viewer.pk},
+            )
+        )

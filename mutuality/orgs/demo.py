@@ -20,13 +20,17 @@ import random
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from mutuality.accounts.models import User
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.services import organization_create, person_create, unit_create, unit_update
+
+# The login model (accounts.User), named through Django so orgs does not import accounts.
+User = get_user_model()
 
 DEMO_SLUG = "northwind"
 DEMO_NAME = "Northwind Cooperative"
@@ -351,7 +355,7 @@ def demo_cast(org: Organization) -> DemoCast:
     return DemoCast(**{kind: people[email] for kind, email in emails.items()})
 
 
-def _users_for(people: list[tuple[str, str]], password_hash: str) -> dict[str, User]:
+def _users_for(people: list[tuple[str, str]], password_hash: str) -> dict[str, Any]:
     """A login for each (email, name), reusing any account that already has the email."""
     emails = [email for email, _ in people]
     users = {u.email: u for u in User.objects.filter(email__in=emails)}

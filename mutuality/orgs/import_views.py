@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
-from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.importer import import_people, import_upload_for, import_upload_store
 from mutuality.orgs.models import Role
 from mutuality.orgs.people_csv import (
@@ -19,6 +18,7 @@ from mutuality.orgs.people_csv import (
     people_export_rows,
     unreadable_reason,
 )
+from mutuality.orgs.tenancy import OrgRequest, org_view
 
 admins_only = org_view(roles=[Role.ADMIN])
 

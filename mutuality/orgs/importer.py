@@ -44,9 +44,9 @@ from django.core.validators import validate_email
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from mutuality.accounts.models import ApiToken
-from mutuality.core.audit import snapshot
+from mutuality.core.audit import audit_event, snapshot
 from mutuality.core.models import AuditEvent
+from mutuality.orgs import departures
 from mutuality.orgs.models import Organization, PeopleImportUpload, Person, Role, Unit
 from mutuality.orgs.people_csv import NO, YES, ParsedFile, Problem, SourceRow, read_people_csv
 from mutuality.orgs.services import PERSON_FIELDS, UNIT_FIELDS, require_admin
@@ -551,16 +551,14 @@ class _Planner:
             action: str, obj: Any, before: Any = None, after: Any = None, label: str = ""
         ) -> None:
             events.append(
-                AuditEvent(
+                audit_event(
                     org=self.org,
                     actor=user,
-                    actor_label=user.display_name if user is not None else "system",
                     action=action,
-                    object_type=obj._meta.label_lower,
-                    object_id=str(obj.pk),
-                    object_label=(label or str(obj))[:300],
+                    obj=obj,
                     before=before,
                     after=after,
+                    label=label or None,
                     at=now,
                 )
             )
@@ -638,24 +636,14 @@ class _Planner:
             event("person.create", p, after=snapshot(p, PERSON_FIELDS))
 
         ids = [p.pk for p in self.deactivate]
-        names = {p.pk: p.name for p in self.deactivate}
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            Person.objects.filter(pk__in=chunk).update(is_active=False, updated_at=now)
-            tokens = list(
-                ApiToken.objects.filter(person_id__in=chunk, revoked_at__isnull=True)
-                .only("pk", "name", "person_id")
-                .order_by("pk")
+            Person.objects.filter(pk__in=ids[start : start + 500]).update(
+                is_active=False, updated_at=now
             )
-            ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
-            for token in tokens:
-                event(
-                    "api_token.revoke",
-                    token,
-                    before={"revoked_at": None},
-                    after={"revoked_at": now.isoformat()},
-                    label=f"API token “{token.name}” of {names[token.person_id]}",
-                )
+        # What the leavers leave behind elsewhere (their API tokens, …), audited there.
+        departures.people_left(
+            departures.Leaving(org=self.org, people=self.deactivate, actor=self.actor, at=now)
+        )
         for p in self.deactivate:
             old = snapshot(p, PERSON_FIELDS)
             event("person.deactivate", p, before=old, after=old | {"is_active": False})

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -108,26 +108,45 @@ def people_visible_to(
     *,
     viewer: Person,
     q: str = "",
-    unit: Unit | None = None,
-    manager: Person | None = None,
+    unit: Unit | int | None = None,
+    manager: Person | int | None = None,
     include_inactive: bool = False,
+    inactive_only: bool = False,
 ) -> QuerySet[Person]:
-    """The directory: people of the viewer's organization, by name.
+    """The directory: people of the viewer's organization, by name. The web directory, the
+    API's people list and the suggestions while typing all search through this.
 
-    Every word of `q` must appear in the name, whatever its case and accents ("tomas" finds
-    "Tomás"). Inactive people are listed only when an admin asks for them. Unit and manager
-    filter on direct membership and direct reports.
+    Every word of `q` must appear in the person's name (whatever its case and accents:
+    "tomas" finds "Tomás") or job title (whatever its case), so "support specialist" finds
+    the support specialists and "mia support" finds Mia of Support. For admins a word may
+    also match an email address or an employee id, which only they may search by.
+    Inactive people are listed only when an admin asks for them (`include_inactive`, or
+    `inactive_only`). `unit` and `manager` (objects or ids) filter on direct membership
+    and direct reports.
     """
     people = Person.objects.filter(org_id=viewer.org_id)
-    if not (include_inactive and viewer.is_admin):
+    if viewer.is_admin and inactive_only:
+        people = people.filter(is_active__in=[False])
+    elif not (include_inactive and viewer.is_admin):
         people = people.filter(ACTIVE)
-    for word in fold(q).split():
-        people = people.filter(search_name__contains=word)
+    for word in q.split():
+        folded = fold(word)
+        matches = Q(title__icontains=word)
+        if folded:
+            matches |= Q(search_name__contains=folded)
+        if viewer.is_admin:
+            matches |= Q(email__icontains=word) | Q(employee_id__icontains=word)
+        people = people.filter(matches)
     if unit is not None:
-        people = people.filter(unit_id=unit.pk)
+        people = people.filter(unit_id=unit if isinstance(unit, int) else unit.pk)
     if manager is not None:
-        people = people.filter(manager_id=manager.pk)
+        people = people.filter(manager_id=manager if isinstance(manager, int) else manager.pk)
     return people.select_related("unit", "manager").order_by("name", "id")
+
+
+def people_with_ids(*, viewer: Person, ids: set[int]) -> list[Person]:
+    """The people of the viewer's organization (active or not) among `ids`."""
+    return list(Person.objects.filter(org_id=viewer.org_id, pk__in=sorted(ids)))
 
 
 def person_for_viewer(*, viewer: Person, pk: int) -> Person:
@@ -231,12 +250,42 @@ def people_managed_by(*, manager: Person) -> QuerySet[Person]:
 # --- units -------------------------------------------------------------------------------------
 
 
-def units_visible_to(*, viewer: Person, include_inactive: bool = False) -> QuerySet[Unit]:
-    """Units of the viewer's organization, by name; retired ones only when asked."""
+def units_visible_to(
+    *,
+    viewer: Person,
+    include_inactive: bool = False,
+    retired_only: bool = False,
+    parent: int | None = None,
+) -> QuerySet[Unit]:
+    """Units of the viewer's organization, by name; retired ones only when asked.
+
+    `parent` keeps the direct sub-units of that unit (an id; another organization's
+    matches nothing).
+    """
     units = Unit.objects.filter(org_id=viewer.org_id)
-    if not include_inactive:
+    if retired_only:
+        units = units.filter(is_active=False)
+    elif not include_inactive:
         units = units.filter(is_active=True)
+    if parent is not None:
+        units = units.filter(parent_id=parent)
     return units.order_by("name", "id")
+
+
+def unit_summaries(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """`units` with what a summary of each shows: `member_count` (active members) and the
+    ids of its leads (prefetched, one query for the page)."""
+    return units.annotate(
+        member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
+    ).prefetch_related(Prefetch("leads", queryset=Person.objects.only("id")))
+
+
+def unit_summary_for_viewer(*, viewer: Person, pk: int) -> Unit:
+    """One unit of the viewer's organization as `unit_summaries` has it, or Http404."""
+    unit = unit_summaries(Unit.objects.filter(org_id=viewer.org_id, pk=pk)).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    return unit
 
 
 def units_named(*, org: Organization, typed: str, limit: int) -> list[Unit]:

@@ -6,20 +6,18 @@ writes an audit event.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from mutuality.accounts.services import api_tokens_revoke_all
 from mutuality.core.audit import audit_record, snapshot
+from mutuality.orgs import departures
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.text import fold
-
-if TYPE_CHECKING:
-    from mutuality.accounts.models import User
 
 PERSON_FIELDS = ("name", "email", "employee_id", "title", "manager", "unit", "role", "is_active")
 UNIT_FIELDS = ("name", "description", "parent", "is_active")
@@ -31,7 +29,8 @@ def require_admin(actor: Person | None) -> None:
         raise PermissionDenied("Only an admin of this organization can do that.")
 
 
-def _user(actor: Person | None) -> User | None:
+def _user(actor: Person | None) -> Any:
+    """The login that acted, for the audit log (None for the command line and seeding)."""
     return actor.user if actor is not None else None
 
 
@@ -40,7 +39,7 @@ def _user(actor: Person | None) -> User | None:
 
 @transaction.atomic
 def organization_create(
-    *, name: str, slug: str = "", created_by: User | None = None
+    *, name: str, slug: str = "", created_by: AbstractBaseUser | None = None
 ) -> Organization:
     """Create a tenant. The slug is derived from the name unless given; it must be unique."""
     name = name.strip()
@@ -145,7 +144,7 @@ def person_create(
     manager: Person | None = None,
     unit: Unit | None = None,
     role: str = Role.MEMBER,
-    user: User | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> Person:
     """Add a person to the organization (admins only).
 
@@ -163,7 +162,8 @@ def person_create(
         manager=manager,
         unit=unit,
         role=role,
-        user=user,
+        # By id: orgs names logins through Django (AUTH_USER_MODEL), never the accounts app.
+        user_id=user.pk if user is not None else None,
     )
     _clean_person(person)
     person.save()
@@ -246,7 +246,7 @@ def person_deactivate(*, person: Person, actor: Person | None) -> Person:
     person.is_active = False
     person.updated_at = now
     person.save(update_fields=["is_active", "updated_at"])
-    api_tokens_revoke_all(person=person, actor=actor)
+    departures.people_left(departures.Leaving(org=person.org, people=[person], actor=actor, at=now))
     audit_record(
         org=person.org,
         actor=_user(actor),

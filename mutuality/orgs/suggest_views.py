@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs.models import Person
 from mutuality.orgs.selectors import people_visible_to, reference_for, units_named
+from mutuality.orgs.tenancy import OrgRequest, org_view
 from mutuality.orgs.text import fold
 
 SUGGESTIONS = 8

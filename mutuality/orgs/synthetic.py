@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
@@ -28,12 +29,14 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from mutuality.accounts.models import User
 from mutuality.core.audit import audit_record
 from mutuality.orgs.demo import FIRST_NAMES, LAST_NAMES, email_for
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.services import organization_create
 from mutuality.orgs.text import fold
+
+# The login model (accounts.User), named through Django so orgs does not import accounts.
+User = get_user_model()
 
 # size: (people, units)
 SIZES: dict[str, tuple[int, int]] = {"S": (200, 20), "M": (2_000, 200), "L": (20_000, 2_000)}

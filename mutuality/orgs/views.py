@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,7 +21,6 @@ from django_htmx.middleware import HtmxDetails
 
 from mutuality.core.htmx import FRAGMENT_VARY, wants_fragment
 from mutuality.core.params import id_param
-from mutuality.core.tenancy import OrgRequest, org_view
 from mutuality.orgs import services, unit_sections
 from mutuality.orgs.chart import build_chart
 from mutuality.orgs.forms import ChartForm, DirectoryFilterForm, PersonForm, UnitForm
@@ -41,6 +41,7 @@ from mutuality.orgs.selectors import (
     unit_tree,
     units_led_by,
 )
+from mutuality.orgs.tenancy import OrgRequest, memberships, org_view
 
 admin_view = org_view(roles=[Role.ADMIN])
 REPORTS_SHOWN = 50
@@ -76,6 +77,19 @@ def _int_param(value: str | None) -> int | None:
 
 
 # --- home --------------------------------------------------------------------------------------
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Send the viewer to their last organization, or let them pick one."""
+    mine = memberships(request.user)
+    last = request.session.get("last_org")
+    for person in mine:
+        if person.org.slug == last:
+            return redirect("orgs:home", org=last)
+    if len(mine) == 1:
+        return redirect("orgs:home", org=mine[0].org.slug)
+    return render(request, "orgs/choose_org.html", {"memberships": mine})
 
 
 @org_view

@@ -212,7 +212,7 @@ def test_a_request_goes_from_asked_to_satisfied(
 def test_a_move_from_a_stale_tab_is_refused_in_the_page(
     page: Page, personas: Personas, log_in: Callable[[Person], None]
 ) -> None:
-    from mutuality.commitments.services import commitment_promise, commitment_request
+    from mutuality.commitments.commitments.services import commitment_promise, commitment_request
 
     c = commitment_request(
         org=personas.org,

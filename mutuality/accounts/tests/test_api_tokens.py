@@ -10,9 +10,9 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mutuality.accounts.api_auth import ApiAuth, TokenAuth
 from mutuality.accounts.models import ApiToken, hash_secret
 from mutuality.accounts.services import api_token_create, api_token_revoke
-from mutuality.core.api import ApiAuth, TokenAuth
 from mutuality.core.models import AuditEvent
 from mutuality.orgs.services import person_create, person_deactivate
 from mutuality.testing import Personas

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from mutuality.commitments.presentation import DID
+from mutuality.commitments.commitments.presentation import DID
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError
 from django.test import Client, RequestFactory
 from ninja.errors import ValidationError as NinjaValidationError
 
-from mutuality.core.api import (
+from mutuality.core.api.errors import (
     on_django_validation_error,
     on_integrity_error,
     on_validation_error,

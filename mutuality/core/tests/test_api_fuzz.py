@@ -18,7 +18,7 @@ from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from mutuality.core.api import api
+from mutuality.api import api
 from mutuality.testing import Personas, api_client_for
 
 SCHEMA = api.get_openapi_schema()

@@ -30,7 +30,7 @@ from django.db import models
 from django.test import Client
 
 from mutuality.accounts.models import ApiToken
-from mutuality.commitments import issues as issue_services
+from mutuality.commitments.issues import services as issue_services
 from mutuality.commitments.models import Commitment, Issue
 from mutuality.core.tests.test_no_object_of_another_org import (
     COMMITMENT,

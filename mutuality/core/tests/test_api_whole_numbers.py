@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from mutuality.commitments.commitments.tests.factories import days, in_state
+from mutuality.commitments.issues.tests.factories import in_state as issue_in_state
 from mutuality.commitments.models import Commitment, Issue
-from mutuality.commitments.tests.factories import days, in_state
-from mutuality.commitments.tests.issue_factories import in_state as issue_in_state
 from mutuality.orgs.models import Person, Unit
 from mutuality.testing import Personas, api_client_for
 

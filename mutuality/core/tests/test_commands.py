@@ -238,7 +238,7 @@ def test_the_workers_reminder_loop_survives_a_failed_run_and_stops_when_told(
     calls: list[int] = []
     stop = threading.Event()
 
-    def run_reminders() -> str:
+    def run_periodic_jobs() -> str:
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("the mail server is down")
@@ -246,6 +246,6 @@ def test_the_workers_reminder_loop_survives_a_failed_run_and_stops_when_told(
             stop.set()
         return "reminders: queued 0"
 
-    monkeypatch.setattr(worker, "run_reminders", run_reminders)
+    monkeypatch.setattr(worker, "run_periodic_jobs", run_periodic_jobs)
     worker._remind_forever(0, stop)
     assert len(calls) == 3

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from mutuality.accounts.models import ApiToken
-from mutuality.commitments.tests.factories import in_state
-from mutuality.commitments.tests.issue_factories import in_state as issue_in_state
+from mutuality.commitments.commitments.tests.factories import in_state
+from mutuality.commitments.issues.tests.factories import in_state as issue_in_state
 from mutuality.testing import Personas, api_token_for
 
 

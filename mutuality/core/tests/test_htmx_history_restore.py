@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from mutuality.commitments.tests.factories import in_state
-from mutuality.commitments.tests.issue_factories import in_state as issue_in_state
+from mutuality.commitments.commitments.tests.factories import in_state
+from mutuality.commitments.issues.tests.factories import in_state as issue_in_state
 from mutuality.testing import Personas
 
 FRAGMENT = {"HX-Request": "true"}

@@ -32,10 +32,10 @@ from django.utils import timezone
 
 from mutuality.accounts.models import ApiToken, Invitation
 from mutuality.accounts.services import api_token_create, invitation_create
-from mutuality.commitments import issues as issue_services
-from mutuality.commitments import services as commitment_services
-from mutuality.commitments.issues import PERSON_MOVES as ISSUE_MOVES
-from mutuality.commitments.machine import ANSWER_MOVES as COMMITMENT_MOVES
+from mutuality.commitments.commitments import services as commitment_services
+from mutuality.commitments.commitments.workflow import ANSWER_MOVES as COMMITMENT_MOVES
+from mutuality.commitments.issues import services as issue_services
+from mutuality.commitments.issues.services import PERSON_MOVES as ISSUE_MOVES
 from mutuality.commitments.models import Commitment, Issue
 from mutuality.orgs.models import Organization, Person, Role
 from mutuality.orgs.services import person_create, person_deactivate, unit_create, unit_deactivate

@@ -113,20 +113,67 @@ def test_a_renamed_person_is_found_by_the_new_name_only(accented: Personas) -> N
 # --- the API and references ----------------------------------------------------------------------
 
 
-def test_the_api_finds_names_whatever_their_accents_and_still_finds_emails(
+def test_the_api_finds_names_whatever_their_accents_and_emails_for_admins(
     accented: Personas,
 ) -> None:
-    client = api_client_for(accented.member)
-
-    def found(q: str) -> list[str]:
-        response = client.get("/api/v1/people", {"q": q})
+    def found(viewer: Any, q: str) -> list[str]:
+        response = api_client_for(viewer).get("/api/v1/people", {"q": q})
         assert response.status_code == 200
         return [item["name"] for item in json.loads(response.content)["items"]]
 
-    assert found("tomas") == ["Tomás Herrera"]
-    assert found("HELENE") == ["Hélène Dubois"]
-    assert found("th@acme") == ["Tomás Herrera"]
-    assert found("JS@ACME.TEST") == ["Jürgen Straße"]
+    assert found(accented.member, "tomas") == ["Tomás Herrera"]
+    assert found(accented.member, "HELENE") == ["Hélène Dubois"]
+    assert found(accented.admin, "th@acme") == ["Tomás Herrera"]
+    assert found(accented.admin, "JS@ACME.TEST") == ["Jürgen Straße"]
+    # Only admins may search by email address, on the page and in the API alike.
+    assert found(accented.member, "th@acme") == []
+
+
+# --- one search: the directory, the API and the suggestions agree ----------------------------------
+
+SEARCHES = ["support engineer", "SUPPORT", "head of", "mia support", "tomas", "th@acme", "E-7", "x"]
+
+
+@pytest.mark.parametrize("viewer", ["member", "admin"])
+@pytest.mark.parametrize("q", SEARCHES)
+def test_the_directory_and_the_api_find_the_same_people(
+    accented: Personas, viewer: str, q: str
+) -> None:
+    person_update(person=accented.member2, actor=None, employee_id="E-7")
+    who = getattr(accented, viewer)
+    page = who_found_on_the_page(accented, who, q)
+    response = api_client_for(who).get("/api/v1/people", {"q": q, "limit": 200})
+    assert [item["name"] for item in response.json()["items"]] == page
+
+
+def who_found_on_the_page(personas: Personas, viewer: Any, q: str) -> list[str]:
+    response = personas.client_for(viewer).get(personas.url("orgs:people"), {"q": q})
+    assert response.status_code == 200
+    return [p.name for p in response.context["page"].object_list]
+
+
+def test_a_search_finds_job_titles_word_by_word(accented: Personas) -> None:
+    # Max is "Head of Support"; Mia and Noah are "Support engineer"s of the unit Support.
+    assert names(people_visible_to(viewer=accented.member, q="support engineer")) == [
+        "Mia Member",
+        "Noah Member",
+    ]
+    assert names(people_visible_to(viewer=accented.member, q="support")) == [
+        "Max Manager",
+        "Mia Member",
+        "Noah Member",
+    ]
+    # Every word must match, in the name or in the title.
+    assert names(people_visible_to(viewer=accented.member, q="mia engineer")) == ["Mia Member"]
+    assert names(people_visible_to(viewer=accented.member, q="mia head")) == []
+
+
+def test_only_admins_find_people_by_email_or_employee_id(accented: Personas) -> None:
+    person_update(person=accented.member2, actor=None, employee_id="E-7")
+    for q in ("th@acme", "E-7"):
+        assert names(people_visible_to(viewer=accented.member, q=q)) == []
+    assert names(people_visible_to(viewer=accented.admin, q="th@acme")) == ["Tomás Herrera"]
+    assert names(people_visible_to(viewer=accented.admin, q="e-7")) == ["Noah Member"]
 
 
 def test_a_reference_by_full_name_ignores_case_and_accents(accented: Personas) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from mutuality.core import navigation
 from mutuality.orgs import unit_sections
+from mutuality.orgs.models import Person
 from mutuality.orgs.services import person_create, unit_create
 from mutuality.testing import Personas
 
@@ -92,8 +93,12 @@ def test_it_says_what_waits_for_the_viewer_from_the_navigation_badges(
     quiet = personas.client_for(personas.member).get(personas.url("orgs:home")).content.decode()
     assert "What waits for you" in quiet and "Nothing waits for you." in quiet
     mine = dict(navigation._items)
+    three = [personas.admin.pk, personas.manager.pk, personas.member2.pk]
     mine["orgs:units"] = navigation.NavItem(
-        label="Units", url_name="orgs:units", order=30, badge=lambda person: 3
+        label="Units",
+        url_name="orgs:units",
+        order=30,
+        badge=lambda person: Person.objects.filter(org_id=person.org_id, pk__in=three),
     )
     monkeypatch.setattr(navigation, "_items", mine)
     html = personas.client_for(personas.member).get(personas.url("orgs:home")).content.decode()

@@ -6,14 +6,17 @@ import getpass
 import sys
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from mutuality.accounts.models import User
 from mutuality.orgs.models import Role
 from mutuality.orgs.services import organization_create, person_create
+
+# The login model (accounts.User), named through Django so orgs does not import accounts.
+User = get_user_model()
 
 
 class Command(BaseCommand):

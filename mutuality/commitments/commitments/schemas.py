@@ -1,0 +1,200 @@
+"""Pydantic schemas of the commitments API.
+
+Inputs forbid unknown fields and bound every string, as the organization API does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field
+
+from mutuality.commitments.commitments.selectors import STATE_FILTERS
+from mutuality.commitments.commitments.services import latest_due_date, too_far_message
+from mutuality.commitments.commitments.workflow import ANSWER_MOVES
+from mutuality.commitments.models import CommitmentKind, CommitmentState
+from mutuality.core.api.schemas import Id, Limit, Offset, Text, WholeNumber
+
+Title = Annotated[Text, Field(min_length=1, max_length=200)]
+LongText = Annotated[Text, Field(max_length=10_000)]
+Label = Annotated[Text, Field(max_length=200)]
+Url = Annotated[Text, Field(max_length=500)]
+
+# Literal types built from the model's choices, so the OpenAPI document lists them.
+StateFilter = Literal[
+    "open", "closed", "all", "requested", "offered", "countered", "deferred", "promised",
+    "completed", "satisfied", "declined", "cancelled", "revoked",
+]  # fmt: skip
+RoleFilter = Literal["", "requester", "performer", "waiting"]
+MoveName = Literal[
+    "promise", "decline", "counter", "accept_counter", "reject_counter", "accept_offer",
+    "decline_offer", "commit_to_commit", "declare_complete", "declare_satisfied",
+    "declare_dissatisfied", "propose_renegotiation", "accept_renegotiation",
+    "reject_renegotiation", "cancel", "revoke",
+]  # fmt: skip
+assert set(StateFilter.__args__) == set(STATE_FILTERS)  # type: ignore[attr-defined]
+assert set(MoveName.__args__) == set(ANSWER_MOVES)  # type: ignore[attr-defined]
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PartyOut(Schema):
+    id: int
+    name: str
+
+
+class CounterOut(Schema):
+    due_date: dt.date | None
+    terms: str
+
+
+class RenegotiationOut(Schema):
+    proposed_by: PartyOut
+    due_date: dt.date | None
+    terms: str
+
+
+class CommitmentOut(Schema):
+    id: int
+    kind: CommitmentKind
+    title: str
+    conditions: str = Field(description="The conditions of satisfaction in effect.")
+    state: CommitmentState
+    is_open: bool
+    overdue: bool = Field(description="Past its due date and not yet declared complete.")
+    due_date: dt.date
+    original_due_date: dt.date
+    answer_by: dt.date | None = Field(description="Commit-to-commit: the answer is due by then.")
+    requester: PartyOut = Field(description="The customer; for a self-commitment, the beneficiary.")
+    performer: PartyOut | None = Field(
+        description="Null while a request made of a unit is not taken up."
+    )
+    performer_unit: PartyOut | None
+    counter_offer: CounterOut | None = Field(description="A pending counter-offer.")
+    renegotiation: RenegotiationOut | None = Field(description="Pending proposed new terms.")
+    context_label: str
+    context_url: str
+    created_at: dt.datetime
+    promised_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    version: int = Field(description="Send it back as `expected_version` with a move.")
+
+    @staticmethod
+    def resolve_overdue(obj: Any) -> bool:
+        return bool(obj.is_overdue())
+
+    @staticmethod
+    def resolve_counter_offer(obj: Any) -> dict[str, Any] | None:
+        if obj.state != CommitmentState.COUNTERED:
+            return None
+        return {"due_date": obj.counter_due_date, "terms": obj.counter_terms}
+
+    @staticmethod
+    def resolve_renegotiation(obj: Any) -> dict[str, Any] | None:
+        if obj.proposed_by_id is None:
+            return None
+        return {
+            "proposed_by": obj.proposed_by,
+            "due_date": obj.proposed_due_date,
+            "terms": obj.proposed_terms,
+        }
+
+
+class EventOut(Schema):
+    id: int
+    move: str
+    actor: PartyOut
+    at: dt.datetime
+    from_state: str
+    to_state: str
+    note: str
+    due_date: dt.date = Field(description="The due date in effect after the move.")
+    previous_due_date: dt.date | None
+    terms: str
+    answer_by: dt.date | None
+
+
+class CommitmentDetailOut(CommitmentOut):
+    events: list[EventOut] = Field(description="Every move so far, oldest first.")
+    legal_moves: list[str] = Field(description="The moves the token's person may make now.")
+
+    # The API attaches these to the commitment before answering (see api._with_details).
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.history_for_api)
+
+    @staticmethod
+    def resolve_legal_moves(obj: Any) -> list[str]:
+        return list(obj.legal_moves_for_api)
+
+
+class CommitmentFilters(Schema):
+    role: RoleFilter = Field(
+        "",
+        description=(
+            "`requester` / `performer`: the token's person's part; `waiting`: waiting for "
+            "their answer; empty: anyone's."
+        ),
+    )
+    state: StateFilter = Field("open", description="`open` (default), `closed`, `all` or a state.")
+    overdue: bool = Field(False, description="Only commitments past their due date.")
+    unit: Id | None = Field(None, description="Only requests made of this unit.")
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class CommitmentsPage(Schema):
+    count: int = Field(description="How many commitments match (counted up to 10,000).")
+    count_is_exact: bool = Field(description="False when more than `count` match.")
+    limit: int
+    offset: int
+    items: list[CommitmentOut]
+
+
+def _not_too_far(value: dt.date) -> dt.date:
+    if value > latest_due_date():
+        raise ValueError(too_far_message())
+    return value
+
+
+# A due date (or answer-by date) at most five years ahead; the services check "not past".
+DueDate = Annotated[dt.date, AfterValidator(_not_too_far)]
+
+
+class CommitmentCreate(_Input):
+    kind: CommitmentKind
+    title: Title
+    conditions: Annotated[LongText, Field(min_length=1)]
+    due_date: DueDate
+    performer_id: Id | None = Field(None, description="Request: the person asked.")
+    unit_id: Id | None = Field(None, description="Request: the unit asked (instead of a person).")
+    requester_id: Id | None = Field(None, description="Offer: the person offered to.")
+    beneficiary_id: Id | None = Field(None, description="Self-commitment: who it is for.")
+    context_label: Label = ""
+    context_url: Url = ""
+
+
+class MoveIn(_Input):
+    expected_version: Annotated[int, Field(ge=1), WholeNumber] = Field(
+        description="The `version` the move is based on."
+    )
+    note: LongText = ""
+    reason: LongText = Field("", description="`decline`: why (required).")
+    due_date: DueDate | None = Field(
+        None, description="`counter`, `propose_renegotiation`: the new due date."
+    )
+    terms: LongText = Field(
+        "", description="`counter`, `propose_renegotiation`: new conditions of satisfaction."
+    )
+    answer_by: DueDate | None = Field(None, description="`commit_to_commit`: answer by then.")
+
+
+class MoveErrorOut(Schema):
+    detail: str
+    state: str = Field(description="The commitment's state now.")
+    version: int = Field(description="The commitment's version now.")
