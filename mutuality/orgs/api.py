@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from mutuality.core.api.errors import fields_named
-from mutuality.core.api.paging import page_of
-from mutuality.core.api.references import References
 from mutuality.core.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, Id, PageParams
+from mutuality.core.paging import page_of
 from mutuality.orgs.models import Organization, Person, Role, Unit
+from mutuality.orgs.references import OrgReferences
 from mutuality.orgs.schemas import (
     OrganizationOut,
     PeopleFilters,
@@ -33,7 +33,6 @@ from mutuality.orgs.schemas import (
 )
 from mutuality.orgs.selectors import (
     people_visible_to,
-    people_with_ids,
     person_for_viewer,
     unit_for_viewer,
     unit_summaries,
@@ -57,23 +56,6 @@ router = Router()
 # Services name model fields; the API names the ids a client sends.
 PERSON_FIELD_NAMES = {"manager": "manager_id", "unit": "unit_id"}
 UNIT_FIELD_NAMES = {"parent": "parent_id", "leads": "lead_ids"}
-NO_SUCH_PERSON = "No person with this id in this organization."
-NO_SUCH_UNIT = "No unit with this id in this organization."
-
-
-def _references(viewer: Person) -> tuple[References, Any, Any, Any]:
-    """A References, and how it finds a person, a unit and several people for `viewer`."""
-
-    def person(pk: int) -> Person:
-        return person_for_viewer(viewer=viewer, pk=pk)
-
-    def unit(pk: int) -> Unit:
-        return unit_for_viewer(viewer=viewer, pk=pk)
-
-    def people(ids: set[int]) -> list[Person]:
-        return people_with_ids(viewer=viewer, ids=ids)
-
-    return References(), person, unit, people
 
 
 def _page(
@@ -157,9 +139,9 @@ def people_create(request: HttpRequest, payload: PersonCreate) -> Status[Person]
     `manager_id` and `unit_id` must be of this organization."""
     auth = auth_of(request)
     require_admin(auth.person)
-    refs, person, unit_of, _ = _references(auth.person)
-    manager = refs.one("manager_id", payload.manager_id, person, NO_SUCH_PERSON)
-    unit = refs.one("unit_id", payload.unit_id, unit_of, NO_SUCH_UNIT)
+    refs = OrgReferences(auth.person)
+    manager = refs.person("manager_id", payload.manager_id)
+    unit = refs.unit("unit_id", payload.unit_id)
     refs.check()
     with fields_named(PERSON_FIELD_NAMES):
         person = person_create(
@@ -193,11 +175,11 @@ def people_update(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
     }
     if "role" in sent:
         changes["role"] = Role(sent["role"]).value
-    refs, find_person, find_unit, _ = _references(auth.person)
+    refs = OrgReferences(auth.person)
     if "manager_id" in sent:
-        changes["manager"] = refs.one("manager_id", sent["manager_id"], find_person, NO_SUCH_PERSON)
+        changes["manager"] = refs.person("manager_id", sent["manager_id"])
     if "unit_id" in sent:
-        changes["unit"] = refs.one("unit_id", sent["unit_id"], find_unit, NO_SUCH_UNIT)
+        changes["unit"] = refs.unit("unit_id", sent["unit_id"])
     refs.check()
     with fields_named(PERSON_FIELD_NAMES):
         return person_update(person=person, actor=auth.person, **changes)
@@ -270,9 +252,9 @@ def units_create(request: HttpRequest, payload: UnitCreate) -> Status[Unit]:
     """Add a unit (admins). `parent_id` and `lead_ids` must be of this organization."""
     auth = auth_of(request)
     require_admin(auth.person)
-    refs, _, find_unit, find_people = _references(auth.person)
-    parent = refs.one("parent_id", payload.parent_id, find_unit, NO_SUCH_UNIT)
-    leads = refs.many("lead_ids", payload.lead_ids, find_people, NO_SUCH_PERSON)
+    refs = OrgReferences(auth.person)
+    parent = refs.unit("parent_id", payload.parent_id)
+    leads = refs.people("lead_ids", payload.lead_ids)
     refs.check()
     with fields_named(UNIT_FIELD_NAMES):
         unit = unit_create(
@@ -302,14 +284,10 @@ def units_update(request: HttpRequest, unit_id: Id, payload: UnitPatch) -> Unit:
     changes: dict[str, Any] = {
         field: sent[field] for field in ("name", "description") if field in sent
     }
-    refs, _, find_unit, find_people = _references(auth.person)
+    refs = OrgReferences(auth.person)
     if "parent_id" in sent:
-        changes["parent"] = refs.one("parent_id", sent["parent_id"], find_unit, NO_SUCH_UNIT)
-    leads = (
-        refs.many("lead_ids", sent["lead_ids"], find_people, NO_SUCH_PERSON)
-        if "lead_ids" in sent
-        else None
-    )
+        changes["parent"] = refs.unit("parent_id", sent["parent_id"])
+    leads = refs.people("lead_ids", sent["lead_ids"]) if "lead_ids" in sent else None
     refs.check()
     with fields_named(UNIT_FIELD_NAMES):
         unit_update(unit=unit, actor=auth.person, leads=leads, **changes)

@@ -24,6 +24,7 @@ from mutuality.orgs.selectors import (
     person_for_viewer,
     reference_for,
     unit_for_viewer,
+    unit_or_none,
 )
 
 PERSON_REFERENCE_HELP = "Their email, employee id or full name."
@@ -61,6 +62,97 @@ class FastSelect(forms.Select):
             )
         )
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+NO_SUCH_PERSON = "No one in this organization has that email address or name."
+
+
+class PersonPicker(forms.CharField):
+    """A colleague, named by typing: email, employee id or full name, with suggestions.
+
+    Cleans to the active `Person` of the viewer's organization it names (None when left
+    empty). A select of 20,000 people would be unusable and slow; typing two letters
+    offers the few best matches (`orgs:people_suggest`). Call `pickers_for(form, viewer)`
+    in the form's __init__.
+    """
+
+    viewer: Person | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Person | None:
+        reference: str = super().clean(value).strip()
+        if not reference:
+            return None
+        assert self.viewer is not None, "call pickers_for(form, viewer) first"
+        found = people_by_reference(viewer=self.viewer, reference=reference)
+        if not found:
+            raise forms.ValidationError(NO_SUCH_PERSON)
+        if len(found) > 1:
+            raise forms.ValidationError("Several people have that name; give their email address.")
+        return found[0]
+
+
+class UnitPicker(forms.CharField):
+    """An active unit of the viewer's organization, named by typing, with suggestions.
+
+    Cleans to the `Unit` (None when left empty). Names are unique in an organization; a
+    select of 2,000 units costs more to render than the rest of a page, and is no way to
+    choose among them either.
+    """
+
+    viewer: Person | None = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> Unit | None:
+        name: str = super().clean(value).strip()
+        if not name:
+            return None
+        assert self.viewer is not None, "call pickers_for(form, viewer) first"
+        unit = unit_or_none(viewer=self.viewer, name=name, active_only=True)
+        if unit is None:
+            raise forms.ValidationError(f"No unit called “{name}” in this organization.")
+        return unit
+
+
+def pickers_for(form: forms.Form, viewer: Person) -> None:
+    """Give the form's person and unit pickers their viewer and their suggestions."""
+    slug = viewer.org.slug
+    used: set[str] = set()
+    for name, field in form.fields.items():
+        if isinstance(field, PersonPicker):
+            url_name, list_id = "orgs:people_suggest", "people-list"
+        elif isinstance(field, UnitPicker):
+            url_name, list_id = "orgs:units_suggest", "units-list"
+        else:
+            continue
+        if list_id in used:  # a second picker of the kind gets a list of its own
+            list_id = f"{name}-{list_id}"
+        used.add(list_id)
+        field.viewer = viewer
+        field.widget.attrs.update(
+            suggestion_attrs(url_name=url_name, org_slug=slug, list_id=list_id)
+        )
+
+
+def suggestion_attrs(*, url_name: str, org_slug: str, list_id: str) -> dict[str, str]:
+    """The attributes that make a text input ask for suggestions as its value changes."""
+    return {
+        "list": list_id,
+        "autocomplete": "off",
+        "hx-get": reverse(url_name, kwargs={"org": org_slug}),
+        "hx-trigger": "input changed delay:200ms",
+        "hx-target": f"#{list_id}",
+        "hx-swap": "innerHTML",
+        "hx-sync": "this:replace",
+    }
 
 
 def _unit_field(label: str, choices: Iterable[tuple[int | str, str]], empty: str) -> Any:
@@ -227,18 +319,12 @@ class UnitForm(forms.Form):
 class DirectoryFilterForm(forms.Form):
     """The people directory's search and filters (GET).
 
-    The unit is checked with one lookup rather than against the list of every unit, so
-    that a live-search request does not need the whole tree; `unit_choices` is only for
-    drawing the picker.
+    The unit is named by typing, with suggestions, like every unit picker: a select of
+    every unit would cost more to draw than the rest of the page at 2,000 units.
     """
 
-    q = forms.CharField(label="Search by name", required=False, max_length=100)
-    unit = forms.IntegerField(
-        label="Unit",
-        required=False,
-        widget=FastSelect,
-        error_messages={"invalid": "Select a valid unit."},
-    )
+    q = forms.CharField(label="Search by name or job title", required=False, max_length=100)
+    unit = UnitPicker(label="Unit", help_text="Start typing the unit's name.")
     inactive = forms.BooleanField(label="Include inactive people", required=False)
     # Set by the "all reports" link on a person's page; kept across searches as hidden.
     manager = forms.IntegerField(
@@ -247,26 +333,15 @@ class DirectoryFilterForm(forms.Form):
         error_messages={"invalid": "Choose a manager from their page."},
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        viewer: Person,
-        unit_choices: Iterable[tuple[int, str]] = (),
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        widget = self.fields["unit"].widget
-        assert isinstance(widget, FastSelect)
-        widget.option_pairs = [("", "All units"), *unit_choices]
         self.fields["q"].widget = forms.SearchInput(
             attrs={"autocomplete": "off", "spellcheck": "false"}
         )
+        pickers_for(self, viewer)
         if not viewer.is_admin:
             del self.fields["inactive"]
-
-    def clean_unit(self) -> Unit | None:
-        return _resolve_unit(self.viewer, self.cleaned_data["unit"])
 
     def clean_manager(self) -> Person | None:
         pk = self.cleaned_data["manager"]
@@ -283,16 +358,3 @@ class ChartForm(forms.Form):
 
     root = forms.IntegerField(required=False, min_value=1)
     depth = forms.IntegerField(required=False, min_value=1, max_value=6)
-
-
-def suggestion_attrs(*, url_name: str, org_slug: str, list_id: str) -> dict[str, str]:
-    """The attributes that make a text input ask for suggestions as its value changes."""
-    return {
-        "list": list_id,
-        "autocomplete": "off",
-        "hx-get": reverse(url_name, kwargs={"org": org_slug}),
-        "hx-trigger": "input changed delay:200ms",
-        "hx-target": f"#{list_id}",
-        "hx-swap": "innerHTML",
-        "hx-sync": "this:replace",
-    }

@@ -149,13 +149,19 @@ def people_with_ids(*, viewer: Person, ids: set[int]) -> list[Person]:
     return list(Person.objects.filter(org_id=viewer.org_id, pk__in=sorted(ids)))
 
 
+def person_or_none(*, viewer: Person, pk: int, active_only: bool = False) -> Person | None:
+    """One person of the viewer's organization, or None (`active_only`: active people)."""
+    people = Person.objects.select_related("org", "unit", "manager", "user").filter(
+        org_id=viewer.org_id, pk=pk
+    )
+    if active_only:
+        people = people.filter(is_active=True)
+    return people.first()
+
+
 def person_for_viewer(*, viewer: Person, pk: int) -> Person:
     """One person of the viewer's organization (active or not), or Http404."""
-    person = (
-        Person.objects.select_related("org", "unit", "manager", "user")
-        .filter(org_id=viewer.org_id, pk=pk)
-        .first()
-    )
+    person = person_or_none(viewer=viewer, pk=pk)
     if person is None:
         raise Http404("No such person.")
     return person
@@ -297,9 +303,28 @@ def units_named(*, org: Organization, typed: str, limit: int) -> list[Unit]:
     return found[:limit]
 
 
+def unit_or_none(
+    *, viewer: Person, pk: int | None = None, name: str = "", active_only: bool = False
+) -> Unit | None:
+    """One unit of the viewer's organization, by id or by name (any case), or None.
+
+    Names are unique in an organization, so a name finds at most one. `active_only`
+    leaves retired units out (for choosing a unit to ask, or to raise an issue with).
+    """
+    units = Unit.objects.select_related("org", "parent").filter(org_id=viewer.org_id)
+    if active_only:
+        units = units.filter(is_active=True)
+    if pk is not None:
+        return units.filter(pk=pk).first()
+    name = name.strip()
+    if name:
+        return units.filter(name__iexact=name).first()
+    return None
+
+
 def unit_for_viewer(*, viewer: Person, pk: int) -> Unit:
     """One unit of the viewer's organization (active or retired), or Http404."""
-    unit = Unit.objects.select_related("org", "parent").filter(org_id=viewer.org_id, pk=pk).first()
+    unit = unit_or_none(viewer=viewer, pk=pk)
     if unit is None:
         raise Http404("No such unit.")
     return unit

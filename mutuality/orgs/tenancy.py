@@ -17,6 +17,7 @@ from typing import Any, Protocol, overload
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django_htmx.middleware import HtmxDetails
 
 from mutuality.orgs.models import Organization, Person
 
@@ -45,6 +46,12 @@ class OrgRequest(HttpRequest):
 
     org: Organization
     person: Person
+
+
+class HtmxOrgRequest(OrgRequest):
+    """An OrgRequest with django-htmx's details (for type checkers)."""
+
+    htmx: HtmxDetails
 
 
 def memberships(user: Any) -> list[Person]:

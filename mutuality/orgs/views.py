@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
-from django_htmx.middleware import HtmxDetails
 
 from mutuality.core.htmx import FRAGMENT_VARY, wants_fragment
 from mutuality.core.params import id_param
@@ -41,15 +40,11 @@ from mutuality.orgs.selectors import (
     unit_tree,
     units_led_by,
 )
-from mutuality.orgs.tenancy import OrgRequest, memberships, org_view
+from mutuality.orgs.tenancy import HtmxOrgRequest, OrgRequest, memberships, org_view
 
 admin_view = org_view(roles=[Role.ADMIN])
 REPORTS_SHOWN = 50
 CHART_DEPTH = 3
-
-
-class HtmxOrgRequest(OrgRequest):
-    htmx: HtmxDetails
 
 
 def _apply_errors(form: Form, error: ValidationError) -> None:
@@ -114,9 +109,7 @@ def home(request: OrgRequest) -> HttpResponse:
 def people(request: HtmxOrgRequest) -> HttpResponse:
     viewer = request.person
     partial = wants_fragment(request)
-    # A live-search request redraws only the results, so it does not need every unit.
-    choices = [] if partial else unit_tree(org=request.org).choices()
-    form = DirectoryFilterForm(request.GET, viewer=viewer, unit_choices=choices)
+    form = DirectoryFilterForm(request.GET, viewer=viewer)
     page = None
     if form.is_valid():
         found = people_visible_to(

@@ -212,7 +212,7 @@ def test_a_request_goes_from_asked_to_satisfied(
 def test_a_move_from_a_stale_tab_is_refused_in_the_page(
     page: Page, personas: Personas, log_in: Callable[[Person], None]
 ) -> None:
-    from mutuality.commitments.commitments.services import commitment_promise, commitment_request
+    from mutuality.commitments.commitments.services import commitment_move, commitment_request
 
     c = commitment_request(
         org=personas.org,
@@ -225,7 +225,7 @@ def test_a_move_from_a_stale_tab_is_refused_in_the_page(
     log_in(personas.member2)
     page.goto(c.get_absolute_url())
     # Meanwhile, in another tab, Noah promises.
-    commitment_promise(commitment=c, actor=personas.member2, expected_version=1)
+    commitment_move(commitment=c, actor=personas.member2, move="promise", expected_version=1)
     page.locator("summary", has_text="Decline").click()
     page.get_by_label("Why you decline").fill("No capacity.")
     page.get_by_role("button", name="Decline", exact=True).click()

@@ -1,6 +1,7 @@
 """How commitments read on a page: the words and styles of states and moves.
 
-No queries and no decisions here: legality is `machine.py`'s, visibility `selectors.py`'s.
+No queries and no decisions here: legality is `workflow.py`'s (which also holds each
+move's words), visibility `selectors.py`'s.
 """
 
 from __future__ import annotations
@@ -34,140 +35,6 @@ STATE_CHIP: dict[str, str] = {
     S.DECLINED: "",
     S.CANCELLED: "",
     S.REVOKED: "bad",
-}
-
-
-@dataclass(frozen=True)
-class MoveUI:
-    move: str
-    label: str
-    # "primary", "secondary" or "danger": the button's style.
-    style: str
-    # Fields shown, in order; a move with no fields is a single button.
-    fields: tuple[str, ...]
-    note_label: str = "Note (optional)"
-    intro: str = ""
-
-    @property
-    def has_fields(self) -> bool:
-        return bool(self.fields)
-
-
-MOVE_UI: dict[str, MoveUI] = {
-    m.move: m
-    for m in [
-        MoveUI(M.PROMISE, "Promise", "primary", ()),
-        MoveUI(M.ACCEPT_OFFER, "Accept the offer", "primary", ()),
-        MoveUI(M.ACCEPT_COUNTER, "Accept the counter-offer", "primary", ()),
-        MoveUI(M.ACCEPT_RENEGOTIATION, "Accept the new terms", "primary", ()),
-        MoveUI(
-            M.DECLARE_SATISFIED,
-            "Declare satisfied",
-            "primary",
-            ("note",),
-            note_label="A word of thanks (optional)",
-            intro="This closes the commitment as kept.",
-        ),
-        MoveUI(
-            M.DECLARE_COMPLETE,
-            "Declare complete",
-            "primary",
-            ("note",),
-            note_label="What you delivered, or where to find it (optional)",
-            intro="The requester then declares satisfied, or says what is missing.",
-        ),
-        MoveUI(
-            M.DECLARE_DISSATISFIED,
-            "Declare dissatisfied",
-            "secondary",
-            ("note",),
-            note_label="What is missing",
-            intro="It goes back to in progress.",
-        ),
-        MoveUI(
-            M.COUNTER,
-            "Counter-offer",
-            "secondary",
-            ("due_date", "terms", "note"),
-            intro="Offer a different due date, different conditions, or both.",
-        ),
-        MoveUI(
-            M.COMMIT_TO_COMMIT,
-            "Answer later",
-            "secondary",
-            ("answer_by", "note"),
-            intro="Promise an answer by a date, no later than the due date.",
-        ),
-        MoveUI(
-            M.PROPOSE_RENEGOTIATION,
-            "Propose new terms",
-            "secondary",
-            ("due_date", "terms", "note"),
-            note_label="Why (optional)",
-            intro="The other party accepts or keeps the current terms.",
-        ),
-        MoveUI(M.REJECT_COUNTER, "Reject the counter-offer", "secondary", ("note",)),
-        MoveUI(M.REJECT_RENEGOTIATION, "Keep the current terms", "secondary", ()),
-        MoveUI(M.DECLINE, "Decline", "danger", ("reason",)),
-        MoveUI(M.DECLINE_OFFER, "Decline the offer", "danger", ("note",)),
-        MoveUI(
-            M.CANCEL,
-            "Cancel the request",
-            "danger",
-            ("note",),
-            intro="This closes the commitment; the other side sees your note.",
-        ),
-        MoveUI(
-            M.REVOKE,
-            "Revoke",
-            "danger",
-            ("note",),
-            note_label="Why",
-            intro="Withdraw your word. This closes the commitment.",
-        ),
-    ]
-}
-
-SUCCESS: dict[str, str] = {
-    M.PROMISE: "You promised.",
-    M.DECLINE: "You declined.",
-    M.COUNTER: "Counter-offer sent.",
-    M.ACCEPT_COUNTER: "You accepted the counter-offer: it is now promised.",
-    M.REJECT_COUNTER: "You rejected the counter-offer; your request stands.",
-    M.ACCEPT_OFFER: "You accepted the offer: it is now promised.",
-    M.DECLINE_OFFER: "You declined the offer.",
-    M.COMMIT_TO_COMMIT: "You promised an answer by that date.",
-    M.DECLARE_COMPLETE: "Declared complete. It closes when the requester declares satisfied.",
-    M.DECLARE_SATISFIED: "Declared satisfied: the commitment is closed and kept.",
-    M.DECLARE_DISSATISFIED: "Declared dissatisfied: it is back in progress.",
-    M.PROPOSE_RENEGOTIATION: "New terms proposed.",
-    M.ACCEPT_RENEGOTIATION: "You accepted the new terms.",
-    M.REJECT_RENEGOTIATION: "The current terms stay.",
-    M.CANCEL: "Cancelled.",
-    M.REVOKE: "Revoked.",
-}
-
-# The past tense of each move, for the history.
-DID: dict[str, str] = {
-    M.REQUEST: "requested",
-    M.OFFER: "offered",
-    M.SELF_COMMIT: "committed",
-    M.PROMISE: "promised",
-    M.DECLINE: "declined",
-    M.COUNTER: "counter-offered",
-    M.ACCEPT_COUNTER: "accepted the counter-offer",
-    M.REJECT_COUNTER: "rejected the counter-offer",
-    M.ACCEPT_OFFER: "accepted the offer",
-    M.DECLINE_OFFER: "declined the offer",
-    M.COMMIT_TO_COMMIT: "promised an answer",
-    M.DECLARE_COMPLETE: "declared it complete",
-    M.DECLARE_SATISFIED: "declared satisfied",
-    M.DECLARE_DISSATISFIED: "declared dissatisfied",
-    M.PROPOSE_RENEGOTIATION: "proposed new terms",
-    M.ACCEPT_RENEGOTIATION: "accepted the new terms",
-    M.REJECT_RENEGOTIATION: "kept the current terms",
-    M.CANCEL: "cancelled",
-    M.REVOKE: "revoked",
 }
 
 

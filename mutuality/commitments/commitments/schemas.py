@@ -9,13 +9,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import Field
 
 from mutuality.commitments.commitments.selectors import STATE_FILTERS
-from mutuality.commitments.commitments.services import latest_due_date, too_far_message
-from mutuality.commitments.commitments.workflow import ANSWER_MOVES
 from mutuality.commitments.models import CommitmentKind, CommitmentState
-from mutuality.core.api.schemas import Id, Limit, Offset, Text, WholeNumber
+from mutuality.core.api.schemas import Id, Input, Limit, Offset, Text
 
 Title = Annotated[Text, Field(min_length=1, max_length=200)]
 LongText = Annotated[Text, Field(max_length=10_000)]
@@ -28,18 +26,7 @@ StateFilter = Literal[
     "completed", "satisfied", "declined", "cancelled", "revoked",
 ]  # fmt: skip
 RoleFilter = Literal["", "requester", "performer", "waiting"]
-MoveName = Literal[
-    "promise", "decline", "counter", "accept_counter", "reject_counter", "accept_offer",
-    "decline_offer", "commit_to_commit", "declare_complete", "declare_satisfied",
-    "declare_dissatisfied", "propose_renegotiation", "accept_renegotiation",
-    "reject_renegotiation", "cancel", "revoke",
-]  # fmt: skip
 assert set(StateFilter.__args__) == set(STATE_FILTERS)  # type: ignore[attr-defined]
-assert set(MoveName.__args__) == set(ANSWER_MOVES)  # type: ignore[attr-defined]
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PartyOut(Schema):
@@ -156,45 +143,14 @@ class CommitmentsPage(Schema):
     items: list[CommitmentOut]
 
 
-def _not_too_far(value: dt.date) -> dt.date:
-    if value > latest_due_date():
-        raise ValueError(too_far_message())
-    return value
-
-
-# A due date (or answer-by date) at most five years ahead; the services check "not past".
-DueDate = Annotated[dt.date, AfterValidator(_not_too_far)]
-
-
-class CommitmentCreate(_Input):
+class CommitmentCreate(Input):
     kind: CommitmentKind
     title: Title
     conditions: Annotated[LongText, Field(min_length=1)]
-    due_date: DueDate
+    due_date: dt.date = Field(description="Today or later, at most five years ahead.")
     performer_id: Id | None = Field(None, description="Request: the person asked.")
     unit_id: Id | None = Field(None, description="Request: the unit asked (instead of a person).")
     requester_id: Id | None = Field(None, description="Offer: the person offered to.")
     beneficiary_id: Id | None = Field(None, description="Self-commitment: who it is for.")
     context_label: Label = ""
     context_url: Url = ""
-
-
-class MoveIn(_Input):
-    expected_version: Annotated[int, Field(ge=1), WholeNumber] = Field(
-        description="The `version` the move is based on."
-    )
-    note: LongText = ""
-    reason: LongText = Field("", description="`decline`: why (required).")
-    due_date: DueDate | None = Field(
-        None, description="`counter`, `propose_renegotiation`: the new due date."
-    )
-    terms: LongText = Field(
-        "", description="`counter`, `propose_renegotiation`: new conditions of satisfaction."
-    )
-    answer_by: DueDate | None = Field(None, description="`commit_to_commit`: answer by then.")
-
-
-class MoveErrorOut(Schema):
-    detail: str
-    state: str = Field(description="The commitment's state now.")
-    version: int = Field(description="The commitment's version now.")

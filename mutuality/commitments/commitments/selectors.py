@@ -20,7 +20,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from mutuality.commitments.commitments.workflow import unanswered_unit_request
 from mutuality.commitments.models import (
     Commitment,
     CommitmentEvent,
@@ -32,8 +31,6 @@ S = CommitmentState
 
 SECTION_LIMIT = 50
 HISTORY_LIMIT = 500
-# Lists count at most this many rows; beyond it the page says "more than …".
-COUNT_CAP = 10_000
 
 ROLE_FILTERS = ("requester", "performer", "waiting")
 STATE_FILTERS = ("open", "closed", "all", *S.values)
@@ -57,13 +54,14 @@ def lead_unit_ids_of(person: Person) -> set[int]:
 
 
 def units_for_moves(*, commitment: Commitment, viewer: Person) -> tuple[set[int], set[int]]:
-    """The viewer's units and the units they lead, as `machine.check_move` needs them.
+    """The viewer's units and the units they lead, as the roles of a move need them.
 
     They matter only for a request made of a unit that is unclaimed or unanswered (see
-    `machine.roles_of`); otherwise both are empty, which saves two queries.
+    `workflow.CommitmentWorkflow.roles_of`); otherwise both are empty, which saves two
+    queries.
     """
     if commitment.performer_unit_id is None or (
-        commitment.performer_id is not None and not unanswered_unit_request(commitment)
+        commitment.performer_id is not None and not commitment.is_unanswered_unit_request
     ):
         return set(), set()
     return unit_ids_of(viewer), lead_unit_ids_of(viewer)
@@ -373,13 +371,6 @@ def _open_visible_ids(viewer: Person) -> QuerySet[Commitment, Any]:
     ]
     ids = [b.order_by().values("id") for b in branches]
     return ids[0].union(*ids[1:])
-
-
-def capped_count(qs: QuerySet[Commitment], *, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows `qs` has, counting no further than `cap` (count, whether exact)."""
-    # Without joins or ordering: the count only needs the index of the filter.
-    n = qs.select_related(None).order_by()[: cap + 1].count()
-    return (n, True) if n <= cap else (cap, False)
 
 
 def unit_open_commitments(*, unit: Unit, limit: int = 20) -> tuple[list[Commitment], int]:

@@ -1,323 +1,625 @@
-"""The move table: which move is legal in which state, by whom, and where it leads.
-
-This is the single source of legality. Services refuse anything not in `TABLE`; pages
-offer only the moves `legal_moves` returns for the viewer.
+"""The conversation for action, declared once: every move, who makes it, from where to where.
 
 A party's role is *requester* (the customer; for a self-commitment, the beneficiary) or
 *performer*. While a request made of a unit has no performer yet, every active member or
 lead of that unit (except the requester) holds the performer's role; the first of them to
-answer becomes the performer. Only the unit's leads may decline such a request, since a
-decline closes it for the whole unit; members may promise, counter or commit to commit.
-Renegotiation is a proposal by either party that only the
-*other* party answers, so its answers use the role `RECIPIENT`.
+answer becomes the performer. Only the unit's leads may decline such a request
+(`UNIT_LEAD`), since a decline closes it for the whole unit; members may promise, counter
+or commit to commit. Renegotiation is a proposal by either party that only the *other*
+party answers, so its answers use the role `RECIPIENT`.
+
+The engine (`mutuality.core.workflow`) makes every move from these declarations, and the
+pages, the API and the history read them; `tests/test_move_table.py` writes the whole
+table out again by hand and checks every state × move × person against it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mutuality.commitments.commitments.selectors import units_for_moves
 from mutuality.commitments.models import (
     TERMINAL_STATES,
     Commitment,
+    CommitmentEvent,
+    CommitmentKind,
     CommitmentMove,
     CommitmentState,
 )
+from mutuality.core.audit import audit_record, audit_record_private
+from mutuality.core.workflow import DATE, Field, Move, MoveContext, MoveMade, Workflow
+from mutuality.core.workflow.engine import IllegalMove, NotYourMove, StaleVersion, step
 from mutuality.orgs.models import Person
+
+__all__ = [
+    "ANSWER_MOVES",
+    "COMMITMENTS",
+    "IllegalMove",
+    "NotYourMove",
+    "StaleVersion",
+    "future_date",
+    "latest_due_date",
+    "too_far_message",
+]
 
 REQUESTER = "requester"
 PERFORMER = "performer"
 # The party who did not propose the pending renegotiation.
 RECIPIENT = "recipient"
-# A lead of the unit an unclaimed unit request was made of (held alongside PERFORMER).
+# A lead of the unit an unanswered unit request was made of (held alongside PERFORMER).
 UNIT_LEAD = "unit_lead"
 
 S = CommitmentState
 M = CommitmentMove
 
+# --- dates --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Transition:
-    roles: frozenset[str]
-    to_state: str
-
-
-def _t(roles: Iterable[str], to_state: str) -> Transition:
-    return Transition(frozenset(roles), to_state)
+# Dates further ahead than this are typing mistakes, and would not fit a calendar's next day.
+MAX_YEARS_AHEAD = 5
 
 
-# state → move → (who may make it, the state it leads to). Creation moves (request, offer,
-# self_commit) are not here: they make a new commitment rather than move one.
-TABLE: dict[str, dict[str, Transition]] = {
-    S.REQUESTED: {
-        M.PROMISE: _t([PERFORMER], S.PROMISED),
-        M.DECLINE: _t([PERFORMER], S.DECLINED),
-        M.COUNTER: _t([PERFORMER], S.COUNTERED),
-        M.COMMIT_TO_COMMIT: _t([PERFORMER], S.DEFERRED),
-        M.CANCEL: _t([REQUESTER], S.CANCELLED),
-    },
-    S.DEFERRED: {
-        M.PROMISE: _t([PERFORMER], S.PROMISED),
-        M.DECLINE: _t([PERFORMER], S.DECLINED),
-        M.COUNTER: _t([PERFORMER], S.COUNTERED),
-        M.CANCEL: _t([REQUESTER], S.CANCELLED),
-    },
-    S.COUNTERED: {
-        M.ACCEPT_COUNTER: _t([REQUESTER], S.PROMISED),
-        M.REJECT_COUNTER: _t([REQUESTER], S.REQUESTED),
-        M.CANCEL: _t([REQUESTER], S.CANCELLED),
-    },
-    S.OFFERED: {
-        M.ACCEPT_OFFER: _t([REQUESTER], S.PROMISED),
-        M.DECLINE_OFFER: _t([REQUESTER], S.DECLINED),
-        M.REVOKE: _t([PERFORMER], S.REVOKED),
-    },
-    S.PROMISED: {
-        M.DECLARE_COMPLETE: _t([PERFORMER], S.COMPLETED),
-        M.PROPOSE_RENEGOTIATION: _t([REQUESTER, PERFORMER], S.PROMISED),
-        M.ACCEPT_RENEGOTIATION: _t([RECIPIENT], S.PROMISED),
-        M.REJECT_RENEGOTIATION: _t([RECIPIENT], S.PROMISED),
-        M.CANCEL: _t([REQUESTER], S.CANCELLED),
-        M.REVOKE: _t([PERFORMER], S.REVOKED),
-    },
-    S.COMPLETED: {
-        M.DECLARE_SATISFIED: _t([REQUESTER], S.SATISFIED),
-        M.DECLARE_DISSATISFIED: _t([REQUESTER], S.PROMISED),
-    },
-    S.SATISFIED: {},
-    S.DECLINED: {},
-    S.CANCELLED: {},
-    S.REVOKED: {},
-}
-
-CREATION_MOVES: frozenset[str] = frozenset({M.REQUEST, M.OFFER, M.SELF_COMMIT})
-# Every move that changes an existing commitment, in the order pages show them.
-ANSWER_MOVES: tuple[str, ...] = tuple(m for m in M.values if m not in CREATION_MOVES)
+def latest_due_date(today: dt.date | None = None) -> dt.date:
+    """The latest date a commitment may be due (or answered) by: five years from today."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
 
 
-class IllegalMove(ValidationError):
-    """A move the table does not allow in this state (HTTP 409)."""
-
-    status_code = 409
-
-    def __init__(self, message: str, *, code: str = "illegal_move") -> None:
-        super().__init__(message, code=code)
-        self.detail = message
+def too_far_message(today: dt.date | None = None) -> str:
+    return (
+        f"Choose a date within {MAX_YEARS_AHEAD} years "
+        f"(by {latest_due_date(today):%-d %B %Y} at the latest)."
+    )
 
 
-class NotYourMove(IllegalMove):
-    """A legal move in this state, but not for this person (HTTP 403)."""
-
-    status_code = 403
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="not_your_move")
+def date_range() -> tuple[dt.date, dt.date]:
+    """The dates a commitment's forms offer: today to `latest_due_date`."""
+    today = timezone.localdate()
+    return today, latest_due_date(today)
 
 
-class StaleCommitment(IllegalMove):
-    """The move was based on an older version of the commitment (HTTP 409)."""
+def future_date(value: dt.date | None, *, field: str, today: dt.date) -> dt.date:
+    """`value` if it is today or later and at most five years ahead; else the refusal."""
+    if value is None:
+        raise ValidationError({field: "Give a date."})
+    if value < today:
+        raise ValidationError({field: "This date is in the past; choose today or later."})
+    if value > latest_due_date(today):
+        raise ValidationError({field: too_far_message(today)})
+    return value
 
-    def __init__(self) -> None:
-        super().__init__(
-            "Someone else changed this commitment while you were looking at it; "
-            "here is its current state.",
-            code="stale",
+
+# --- the fields moves take ------------------------------------------------------------------------
+
+NOTE = Field("note", "Note (optional)")
+WHY = NOTE.but(label="Why (optional)")
+NEW_DUE_DATE = Field(
+    "due_date", "New due date", kind=DATE, help="Leave empty to keep the current one."
+)
+NEW_TERMS = Field(
+    "terms", "New conditions of satisfaction", help="Leave empty to keep the current ones.", rows=3
+)
+
+
+def _note(obj: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    return {"note": ctx.data.get("note", "")}
+
+
+def _new_terms(c: Commitment, ctx: MoveContext) -> tuple[dt.date | None, str]:
+    """Proposed new terms: a different due date, different conditions, or both."""
+    due_date = ctx.data["due_date"]
+    if due_date is not None:
+        due_date = future_date(due_date, field="due_date", today=timezone.localdate(ctx.now))
+    terms = ctx.data["terms"]
+    if due_date == c.due_date:
+        due_date = None
+    if terms == c.conditions:
+        terms = ""
+    if due_date is None and not terms:
+        raise ValidationError(
+            {"due_date": "Propose a different due date, different conditions, or both."}
+        )
+    return due_date, terms
+
+
+def _clear_pending(c: Commitment) -> None:
+    c.answer_by = None
+    c.counter_due_date = None
+    c.counter_terms = ""
+    c.proposed_by = None
+    c.proposed_due_date = None
+    c.proposed_terms = ""
+
+
+# --- what each move changes ------------------------------------------------------------------------
+
+
+def _promise(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.promised_at = ctx.now
+    c.answer_by = None
+    return _note(c, ctx)
+
+
+def _counter(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.counter_due_date, c.counter_terms = _new_terms(c, ctx)
+    c.answer_by = None
+    return {"note": ctx.data["note"], "terms": c.counter_terms}
+
+
+def _accept_counter(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    said = {"note": ctx.data["note"], "terms": c.counter_terms}
+    if c.counter_due_date is not None:
+        c.due_date = c.counter_due_date
+    if c.counter_terms:
+        c.conditions = c.counter_terms
+    c.counter_due_date = None
+    c.counter_terms = ""
+    c.promised_at = ctx.now
+    return said
+
+
+def _reject_counter(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.counter_due_date = None
+    c.counter_terms = ""
+    if c.performer_unit_id is not None:
+        # The request goes back to the whole unit, where anyone may take it up.
+        c.performer = None
+    return _note(c, ctx)
+
+
+def _accept_offer(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.promised_at = ctx.now
+    return _note(c, ctx)
+
+
+def _commit_to_commit(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    when = future_date(ctx.data["answer_by"], field="answer_by", today=timezone.localdate(ctx.now))
+    if when > c.due_date:
+        raise ValidationError(
+            {
+                "answer_by": (
+                    f"Answer by the due date ({c.due_date:%-d %B %Y}) at the latest, "
+                    "or counter-offer a later due date."
+                )
+            }
+        )
+    c.answer_by = when
+    return {"note": ctx.data["note"], "answer_by": when}
+
+
+def _declare_complete(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.completed_at = ctx.now
+    # A pending renegotiation is moot once the work is delivered.
+    _clear_pending(c)
+    return _note(c, ctx)
+
+
+def _declare_dissatisfied(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.completed_at = None
+    return _note(c, ctx)
+
+
+def _propose_renegotiation(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    c.proposed_due_date, c.proposed_terms = _new_terms(c, ctx)
+    c.proposed_by = ctx.actor
+    return {"note": ctx.data["note"], "terms": c.proposed_terms}
+
+
+def _accept_renegotiation(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    said = {"note": ctx.data["note"], "terms": c.proposed_terms}
+    if c.proposed_due_date is not None:
+        c.due_date = c.proposed_due_date
+    if c.proposed_terms:
+        c.conditions = c.proposed_terms
+    _clear_pending(c)
+    return said
+
+
+def _reject_renegotiation(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    _clear_pending(c)
+    return _note(c, ctx)
+
+
+def _decline(c: Commitment, ctx: MoveContext) -> dict[str, Any]:
+    return {"note": ctx.data["reason"]}
+
+
+# --- guards ------------------------------------------------------------------------------------------
+
+
+def _no_renegotiation_pending(c: Commitment, today: dt.date) -> str | None:
+    if c.proposed_by_id is not None:
+        return "New terms are already proposed and wait for an answer; answer them first."
+    return None
+
+
+def _renegotiation_pending(c: Commitment, today: dt.date) -> str | None:
+    if c.proposed_by_id is None:
+        return "No new terms are proposed, so there is nothing to answer."
+    return None
+
+
+def _date_not_passed(field: str, message: str) -> Any:
+    """A move that makes a promise: not with a due date already past (it would be overdue
+    the moment it was made); the parties agree a new date instead."""
+
+    def guard(c: Commitment, today: dt.date) -> str | None:
+        due: dt.date | None = getattr(c, field)
+        if due is None and field == "counter_due_date":
+            due = c.due_date  # a counter-offer of new conditions only
+        if due is not None and due < today:
+            return message.format(date=f"{due:%-d %B %Y}")
+        return None
+
+    return guard
+
+
+def _unanswered(c: Commitment) -> bool:
+    return c.is_unanswered_unit_request
+
+
+def _answered(c: Commitment) -> bool:
+    return not c.is_unanswered_unit_request
+
+
+def _only_leads_decline(c: Commitment, roles: set[str]) -> str | None:
+    if c.is_unanswered_unit_request and PERFORMER in roles and c.performer_unit is not None:
+        return (
+            f"Only a lead of {c.performer_unit.name} can decline a request made of the "
+            "unit; you can promise, counter-offer or say when you will answer."
+        )
+    return None
+
+
+def _the_other_party_answers(c: Commitment, roles: set[str]) -> str | None:
+    if roles & {REQUESTER, PERFORMER} and RECIPIENT not in roles:
+        return "You proposed these terms; the other party answers them."
+    return None
+
+
+UNANSWERED = {S.REQUESTED, S.DEFERRED}
+
+MOVES = (
+    Move(
+        M.PROMISE,
+        "Promise",
+        "promised",
+        steps=(step(UNANSWERED, [PERFORMER], S.PROMISED),),
+        fields=(NOTE,),
+        one_click=True,
+        style="primary",
+        success="You promised.",
+        guards=(
+            _date_not_passed(
+                "due_date", "The due date ({date}) has passed: counter-offer a new date instead."
+            ),
+        ),
+        apply=_promise,
+    ),
+    Move(
+        M.ACCEPT_OFFER,
+        "Accept the offer",
+        "accepted the offer",
+        steps=(step([S.OFFERED], [REQUESTER], S.PROMISED),),
+        fields=(NOTE,),
+        one_click=True,
+        style="primary",
+        success="You accepted the offer: it is now promised.",
+        guards=(
+            _date_not_passed(
+                "due_date",
+                "The offer's due date ({date}) has passed: decline it, and ask for it again "
+                "with a new date.",
+            ),
+        ),
+        apply=_accept_offer,
+    ),
+    Move(
+        M.ACCEPT_COUNTER,
+        "Accept the counter-offer",
+        "accepted the counter-offer",
+        steps=(step([S.COUNTERED], [REQUESTER], S.PROMISED),),
+        fields=(NOTE,),
+        one_click=True,
+        style="primary",
+        success="You accepted the counter-offer: it is now promised.",
+        guards=(
+            _date_not_passed(
+                "counter_due_date",
+                "The counter-offer's due date ({date}) has passed: reject it, and the "
+                "performer can counter-offer again with a new date.",
+            ),
+        ),
+        apply=_accept_counter,
+    ),
+    Move(
+        M.ACCEPT_RENEGOTIATION,
+        "Accept the new terms",
+        "accepted the new terms",
+        steps=(step([S.PROMISED], [RECIPIENT], S.PROMISED),),
+        fields=(NOTE,),
+        one_click=True,
+        style="primary",
+        success="You accepted the new terms.",
+        guards=(
+            _renegotiation_pending,
+            _date_not_passed(
+                "proposed_due_date",
+                "The proposed due date ({date}) has passed: keep the current terms, then "
+                "propose new ones with a later date.",
+            ),
+        ),
+        apply=_accept_renegotiation,
+        explain_refusal=_the_other_party_answers,
+    ),
+    Move(
+        M.DECLARE_SATISFIED,
+        "Declare satisfied",
+        "declared satisfied",
+        steps=(step([S.COMPLETED], [REQUESTER], S.SATISFIED),),
+        fields=(NOTE.but(label="A word of thanks (optional)"),),
+        style="primary",
+        intro="This closes the commitment as kept.",
+        success="Declared satisfied: the commitment is closed and kept.",
+        apply=_note,
+    ),
+    Move(
+        M.DECLARE_COMPLETE,
+        "Declare complete",
+        "declared it complete",
+        steps=(step([S.PROMISED], [PERFORMER], S.COMPLETED),),
+        fields=(NOTE.but(label="What you delivered, or where to find it (optional)"),),
+        style="primary",
+        intro="The requester then declares satisfied, or says what is missing.",
+        success="Declared complete. It closes when the requester declares satisfied.",
+        apply=_declare_complete,
+    ),
+    Move(
+        M.DECLARE_DISSATISFIED,
+        "Declare dissatisfied",
+        "declared dissatisfied",
+        steps=(step([S.COMPLETED], [REQUESTER], S.PROMISED),),
+        fields=(NOTE.but(label="What is missing", required="Say what is missing."),),
+        intro="It goes back to in progress.",
+        success="Declared dissatisfied: it is back in progress.",
+        apply=_declare_dissatisfied,
+    ),
+    Move(
+        M.COUNTER,
+        "Counter-offer",
+        "counter-offered",
+        steps=(step(UNANSWERED, [PERFORMER], S.COUNTERED),),
+        fields=(NEW_DUE_DATE, NEW_TERMS, NOTE),
+        intro="Offer a different due date, different conditions, or both.",
+        success="Counter-offer sent.",
+        apply=_counter,
+    ),
+    Move(
+        M.COMMIT_TO_COMMIT,
+        "Answer later",
+        "promised an answer",
+        steps=(step([S.REQUESTED], [PERFORMER], S.DEFERRED),),
+        fields=(
+            Field("answer_by", "I will answer by", kind=DATE, required="Give a date."),
+            NOTE,
+        ),
+        intro="Promise an answer by a date, no later than the due date.",
+        success="You promised an answer by that date.",
+        apply=_commit_to_commit,
+    ),
+    Move(
+        M.PROPOSE_RENEGOTIATION,
+        "Propose new terms",
+        "proposed new terms",
+        steps=(step([S.PROMISED], [REQUESTER, PERFORMER], S.PROMISED),),
+        fields=(NEW_DUE_DATE, NEW_TERMS, WHY),
+        intro="The other party accepts or keeps the current terms.",
+        success="New terms proposed.",
+        guards=(_no_renegotiation_pending,),
+        apply=_propose_renegotiation,
+    ),
+    Move(
+        M.REJECT_COUNTER,
+        "Reject the counter-offer",
+        "rejected the counter-offer",
+        steps=(step([S.COUNTERED], [REQUESTER], S.REQUESTED),),
+        fields=(NOTE,),
+        success="You rejected the counter-offer; your request stands.",
+        apply=_reject_counter,
+    ),
+    Move(
+        M.REJECT_RENEGOTIATION,
+        "Keep the current terms",
+        "kept the current terms",
+        steps=(step([S.PROMISED], [RECIPIENT], S.PROMISED),),
+        fields=(NOTE,),
+        one_click=True,
+        success="The current terms stay.",
+        guards=(_renegotiation_pending,),
+        apply=_reject_renegotiation,
+        explain_refusal=_the_other_party_answers,
+    ),
+    Move(
+        M.DECLINE,
+        "Decline",
+        "declined",
+        steps=(
+            step(UNANSWERED, [PERFORMER], S.DECLINED, when=_answered),
+            # A decline closes a unit's request for the whole unit: its leads' call.
+            step(UNANSWERED, [UNIT_LEAD], S.DECLINED, when=_unanswered),
+        ),
+        fields=(
+            Field(
+                "reason",
+                "Why you decline",
+                required="Say why you decline, so they can look elsewhere.",
+            ),
+        ),
+        style="danger",
+        success="You declined.",
+        apply=_decline,
+        explain_refusal=_only_leads_decline,
+    ),
+    Move(
+        M.DECLINE_OFFER,
+        "Decline the offer",
+        "declined the offer",
+        steps=(step([S.OFFERED], [REQUESTER], S.DECLINED),),
+        fields=(NOTE,),
+        style="danger",
+        success="You declined the offer.",
+        apply=_note,
+    ),
+    Move(
+        M.CANCEL,
+        "Cancel the request",
+        "cancelled",
+        steps=(step([*UNANSWERED, S.COUNTERED, S.PROMISED], [REQUESTER], S.CANCELLED),),
+        fields=(NOTE,),
+        style="danger",
+        intro="This closes the commitment; the other side sees your note.",
+        success="Cancelled.",
+        apply=_note,
+    ),
+    Move(
+        M.REVOKE,
+        "Revoke",
+        "revoked",
+        steps=(step([S.OFFERED, S.PROMISED], [PERFORMER], S.REVOKED),),
+        fields=(NOTE.but(label="Why", required="Say why, so they can plan around it."),),
+        style="danger",
+        intro="Withdraw your word. This closes the commitment.",
+        success="Revoked.",
+        apply=_note,
+    ),
+    # Moves that make a commitment: in its history, never made on one.
+    Move(M.REQUEST, "Request", "requested", creates=True),
+    Move(M.OFFER, "Offer", "offered", creates=True),
+    Move(M.SELF_COMMIT, "Commit", "committed", creates=True),
+)
+
+
+class CommitmentWorkflow(Workflow):
+    noun = "commitment"
+    model = Commitment
+    states = CommitmentState
+    move_choices = CommitmentMove
+    closed_states = TERMINAL_STATES
+    lock_related = ("requester", "performer", "performer_unit", "org")
+    audited_fields = ("state", "due_date")
+
+    def roles_of(self, obj: Any, actor: Any) -> set[str]:
+        c: Commitment = obj
+        roles: set[str] = set()
+        if actor is None or actor.org_id != c.org_id or not actor.is_active:
+            return roles
+        if actor.pk == c.requester_id:
+            roles.add(REQUESTER)
+        if actor.pk == c.performer_id:
+            roles.add(PERFORMER)
+        if actor.pk != c.requester_id:
+            unit_ids, lead_ids = units_for_moves(commitment=c, viewer=actor)
+            # A unit request nobody has taken up: anyone in the unit may answer it.
+            if c.performer_id is None and c.performer_unit_id in unit_ids:
+                roles.add(PERFORMER)
+            if c.is_unanswered_unit_request and c.performer_unit_id in lead_ids:
+                roles.add(UNIT_LEAD)
+        if (
+            c.proposed_by_id is not None
+            and c.proposed_by_id != actor.pk
+            and roles & {REQUESTER, PERFORMER}
+        ):
+            roles.add(RECIPIENT)
+        return roles
+
+    def who(self, role: str, obj: Any) -> str:
+        c: Commitment = obj
+        if role == REQUESTER:
+            word = "beneficiary" if c.kind == CommitmentKind.SELF else "requester"
+            return f"the {word} ({c.requester.name})"
+        if role == PERFORMER:
+            if c.performer is not None:
+                return f"the performer ({c.performer.name})"
+            assert c.performer_unit is not None
+            return f"a member or lead of {c.performer_unit.name}"
+        if role == UNIT_LEAD and c.performer_unit is not None:
+            return f"a lead of {c.performer_unit.name}"
+        return "the other party"
+
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        return date_range()
+
+    def before_save(self, obj: Any, ctx: MoveContext, move: Move) -> None:
+        c: Commitment = obj
+        if c.performer_id is None and ctx.step.roles & {PERFORMER, UNIT_LEAD}:
+            # The first of the unit's people to answer a unit request answers for it.
+            c.performer = ctx.actor
+        if ctx.step.to in TERMINAL_STATES:
+            _clear_pending(c)
+
+    def record(self, made: MoveMade) -> None:
+        c: Commitment = made.obj
+        CommitmentEvent.objects.create(
+            commitment=c,
+            org_id=c.org_id,
+            actor=made.actor,
+            move=made.move.name,
+            at=made.at,
+            from_state=made.from_state,
+            to_state=c.state,
+            note=made.said.get("note", ""),
+            due_date=c.due_date,
+            previous_due_date=dt.date.fromisoformat(made.before["due_date"]),
+            terms=made.said.get("terms", ""),
+            answer_by=made.said.get("answer_by"),
         )
 
-
-# States in which a unit request is still unanswered, so declining it speaks for the unit.
-UNANSWERED_STATES = frozenset({S.REQUESTED, S.DEFERRED})
-
-
-def unanswered_unit_request(commitment: Commitment) -> bool:
-    """A request made of a unit that nobody has promised, declined or countered yet.
-
-    Declining it closes it for the whole unit: that is its leads' call, also after a
-    member said when they would answer.
-    """
-    return commitment.performer_unit_id is not None and commitment.state in UNANSWERED_STATES
+    def audit(self, made: MoveMade, *, after: dict[str, Any]) -> None:
+        audit_move(made.obj, made.actor, made.move.name, before=made.before, after=after)
 
 
-def roles_of(
-    commitment: Commitment,
-    actor: Person,
-    *,
-    actor_unit_ids: Iterable[int],
-    actor_lead_unit_ids: Iterable[int] = (),
-) -> set[str]:
-    """The roles `actor` holds in `commitment`.
-
-    `actor_unit_ids` are the units the actor belongs to or leads (see
-    `selectors.unit_ids_of`), `actor_lead_unit_ids` those they lead
-    (`selectors.lead_unit_ids_of`); both matter only for an unanswered unit request.
-    """
-    roles: set[str] = set()
-    if actor.org_id != commitment.org_id or not actor.is_active:
-        return roles
-    if actor.pk == commitment.requester_id:
-        roles.add(REQUESTER)
-    # The performer; or, for a unit request nobody has taken up, anyone in the unit.
-    if actor.pk == commitment.performer_id or (
-        commitment.performer_id is None
-        and commitment.performer_unit_id is not None
-        and commitment.performer_unit_id in set(actor_unit_ids)
-        and actor.pk != commitment.requester_id
-    ):
-        roles.add(PERFORMER)
-    if (
-        unanswered_unit_request(commitment)
-        and commitment.performer_unit_id in set(actor_lead_unit_ids)
-        and actor.pk != commitment.requester_id
-    ):
-        roles.add(UNIT_LEAD)
-    if (
-        commitment.proposed_by_id is not None
-        and commitment.proposed_by_id != actor.pk
-        and roles & {REQUESTER, PERFORMER}
-    ):
-        roles.add(RECIPIENT)
-    return roles
-
-
-def _move_label(move: str) -> str:
-    return M(move).label.lower()
-
-
-def _state_phrase(commitment: Commitment) -> str:
-    return S(commitment.state).label.lower()
-
-
-def _who(role: str, commitment: Commitment) -> str:
-    if role == REQUESTER:
-        word = "beneficiary" if commitment.kind == "self" else "requester"
-        return f"the {word} ({commitment.requester.name})"
-    if role == PERFORMER:
-        if commitment.performer_id is not None:
-            return f"the performer ({commitment.performer.name})"  # type: ignore[union-attr]
-        assert commitment.performer_unit is not None
-        return f"a member or lead of {commitment.performer_unit.name}"
-    return "the other party"
-
-
-# Moves that make a promise, and the due date the promise would have. A promise whose
-# date has already passed would be overdue the moment it was made: the parties agree a
-# new date instead (a counter-offer, or new terms).
-PROMISING_MOVES: dict[str, tuple[str, str]] = {
-    M.PROMISE: (
-        "due_date",
-        "The due date ({date}) has passed: counter-offer a new date instead.",
-    ),
-    M.ACCEPT_OFFER: (
-        "due_date",
-        "The offer's due date ({date}) has passed: decline it, and ask for it again "
-        "with a new date.",
-    ),
-    M.ACCEPT_COUNTER: (
-        "counter_due_date",
-        "The counter-offer's due date ({date}) has passed: reject it, and the performer "
-        "can counter-offer again with a new date.",
-    ),
-    M.ACCEPT_RENEGOTIATION: (
-        "proposed_due_date",
-        "The proposed due date ({date}) has passed: keep the current terms, then "
-        "propose new ones with a later date.",
-    ),
-}
-
-
-def _check_date(commitment: Commitment, move: str, today: dt.date) -> None:
-    if move not in PROMISING_MOVES:
-        return
-    field, message = PROMISING_MOVES[move]
-    due: dt.date | None = getattr(commitment, field)
-    if due is None and move == M.ACCEPT_COUNTER:
-        due = commitment.due_date  # a counter-offer of new conditions only
-    if due is not None and due < today:
-        raise IllegalMove(message.format(date=f"{due:%-d %B %Y}"), code="date_passed")
-
-
-def check_move(
-    commitment: Commitment,
+def audit_move(
+    c: Commitment,
     actor: Person,
     move: str,
     *,
-    actor_unit_ids: Iterable[int],
-    expected_version: int | None,
-    actor_lead_unit_ids: Iterable[int] = (),
-    today: dt.date | None = None,
-) -> Transition:
-    """The transition `move` makes, or the reason it is refused (an IllegalMove)."""
-    if expected_version is not None and expected_version != commitment.version:
-        raise StaleCommitment()
-    if move not in M.values or move in CREATION_MOVES:
-        raise IllegalMove(f"“{move}” is not a move on an existing commitment.", code="unknown")
-    if commitment.state in TERMINAL_STATES:
-        raise IllegalMove(f"This commitment is already closed ({_state_phrase(commitment)}).")
-    transition = TABLE[commitment.state].get(move)
-    if transition is None:
-        raise IllegalMove(
-            f"You can't {_move_label(move)} now: the commitment is {_state_phrase(commitment)}."
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Record a move in the audit log, revealing no more than the commitment's visibility.
+
+    A commitment between two people is theirs alone, while admins read the whole audit
+    log: its events name neither the actor nor the parties, and carry no title or terms,
+    only "Commitment #N", its state and its due date.
+    """
+    if c.performer_unit_id is None:
+        audit_record_private(
+            org=c.org,
+            action=f"commitment.{move}",
+            obj=c,
+            label=f"Commitment #{c.pk}",
+            before=before,
+            after=after,
+            keep=("state", "due_date"),
         )
-    pending = commitment.proposed_by_id is not None
-    if move == M.PROPOSE_RENEGOTIATION and pending:
-        raise IllegalMove(
-            "New terms are already proposed and wait for an answer; answer them first."
-        )
-    if move in (M.ACCEPT_RENEGOTIATION, M.REJECT_RENEGOTIATION) and not pending:
-        raise IllegalMove("No new terms are proposed, so there is nothing to answer.")
-    _check_date(commitment, move, today or timezone.localdate())
-    roles = roles_of(
-        commitment,
-        actor,
-        actor_unit_ids=actor_unit_ids,
-        actor_lead_unit_ids=actor_lead_unit_ids,
+        return
+    audit_record(
+        org=c.org,
+        actor=actor.user,
+        action=f"commitment.{move}",
+        obj=c,
+        before=before,
+        after=after,
+        label=c.title[:200],
     )
-    if move == M.DECLINE and unanswered_unit_request(commitment):
-        # A decline closes the request for everyone in the unit: that is the leads' call.
-        if UNIT_LEAD in roles:
-            return transition
-        assert commitment.performer_unit is not None
-        if PERFORMER in roles:
-            raise NotYourMove(
-                f"Only a lead of {commitment.performer_unit.name} can decline a request made "
-                "of the unit; you can promise, counter-offer or say when you will answer."
-            )
-    if not roles & transition.roles:
-        if transition.roles == {RECIPIENT} and commitment.proposed_by_id == actor.pk:
-            raise NotYourMove("You proposed these terms; the other party answers them.")
-        allowed = " or ".join(_who(r, commitment) for r in sorted(transition.roles))
-        raise NotYourMove(f"Only {allowed} can {_move_label(move)}.")
-    return transition
 
 
-def legal_moves(
-    commitment: Commitment,
-    actor: Person,
-    *,
-    actor_unit_ids: Iterable[int],
-    actor_lead_unit_ids: Iterable[int] = (),
-) -> list[str]:
-    """The moves `actor` may make now, in display order."""
-    unit_ids = set(actor_unit_ids)
-    lead_ids = set(actor_lead_unit_ids)
-    today = timezone.localdate()
-    moves = []
-    for move in ANSWER_MOVES:
-        try:
-            check_move(
-                commitment,
-                actor,
-                move,
-                actor_unit_ids=unit_ids,
-                actor_lead_unit_ids=lead_ids,
-                expected_version=None,
-                today=today,
-            )
-        except IllegalMove:
-            continue
-        moves.append(move)
-    return moves
+COMMITMENTS = CommitmentWorkflow(moves=MOVES)
+# Every move that changes an existing commitment, in the order pages offer them.
+ANSWER_MOVES: tuple[str, ...] = tuple(m.name for m in COMMITMENTS.person_moves)

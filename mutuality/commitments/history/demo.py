@@ -274,11 +274,18 @@ def demo_history_seed(
             requester=requester.pk,
             performer=performer.pk,
             unit=unit.pk if unit is not None else None,
+            lead=_lead_of(unit, requester),
             created_at=created,
             due=created.date() + dt.timedelta(days=due_in),
         )
         plan_commitment(plan, rng, outcome=outcome)
         writer.commitment(plan)
+
+    def _lead_of(unit: Unit | None, requester: Person) -> int | None:
+        # Who may decline a request made of the unit: one of its leads, not the requester.
+        if unit is None:
+            return None
+        return next((pk for pk in leads.get(unit.pk, []) if pk != requester.pk), None)
 
     def scripted(requester: Person, performer: Person, due: dt.date, steps: list[Ev]) -> None:
         title, conditions = _work_for(

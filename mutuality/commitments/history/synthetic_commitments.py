@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from mutuality.commitments.history.writer import CommitmentPlan, HistoryWriter, plan_commitment
 from mutuality.commitments.models import Commitment, CommitmentKind
-from mutuality.orgs.models import Person
+from mutuality.orgs.models import Person, Unit
 
 if TYPE_CHECKING:
     from mutuality.orgs.synthetic import SyntheticOrg
@@ -57,6 +57,12 @@ def synthetic_commitments_seed(synthetic: SyntheticOrg) -> None:
     if len(people) < 2:
         return
     unit_of = dict(rows)
+    # Who may decline a request made of a unit: its leads (declining is theirs to do).
+    leads: dict[int, list[int]] = {}
+    for unit_id, person_id in Unit.leads.through.objects.filter(unit__org=org).values_list(
+        "unit_id", "person_id"
+    ):
+        leads.setdefault(unit_id, []).append(person_id)
     by_unit: dict[int, list[int]] = {}
     for pk, unit_id in rows:
         if unit_id is not None:
@@ -97,6 +103,7 @@ def synthetic_commitments_seed(synthetic: SyntheticOrg) -> None:
             requester=requester,
             performer=performer,
             unit=unit,
+            lead=next((pk for pk in leads.get(unit or 0, []) if pk != requester), None),
             created_at=created,
             due=created.date() + dt.timedelta(days=rng.randint(3, 28)),
         )

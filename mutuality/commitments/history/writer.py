@@ -9,6 +9,11 @@ assigned here (so events can point at their commitment without a round trip).
 A planned history is cut at `now`: a commitment whose plan says "completed next week"
 is simply still promised today. So open, overdue and waiting commitments arise from the
 same plans as the kept ones, in believable proportions.
+
+Every event is checked against the machines' declarations before it is written
+(`Workflow.allows`): a plan that makes a move from a state, or to a state, that the
+engine would refuse stops the seeding with the reason. Who makes each move (its role) is
+checked by replaying plans through the engine itself, in tests/test_plans_are_legal.py.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
+from mutuality.commitments.commitments.workflow import COMMITMENTS
+from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import (
     CLOSED_ISSUE_STATES,
     UNCONFIRMED_AFTER_DAYS,
@@ -36,6 +43,7 @@ from mutuality.commitments.models import (
     IssueMove,
     IssueState,
 )
+from mutuality.core.workflow import Workflow
 
 S = CommitmentState
 M = CommitmentMove
@@ -117,6 +125,18 @@ def reset_sequences(model_list: Sequence[type[models.Model]]) -> None:
                 cursor.execute(sql)
 
 
+def check_history(workflow: Workflow, moves: Sequence[tuple[str, str]]) -> None:
+    """Refuse a planned history (move, state it leads to) the declarations do not allow."""
+    state = ""
+    for move, to_state in moves:
+        if not workflow.allows(move, state, to_state):
+            raise ValueError(
+                f"A planned {workflow.noun} history makes “{move}” from “{state or 'nothing'}” "
+                f"to “{to_state}”, which the {workflow.noun} workflow does not allow."
+            )
+        state = to_state
+
+
 # --- commitments ---------------------------------------------------------------------------------
 
 
@@ -145,6 +165,9 @@ class CommitmentPlan:
     created_at: dt.datetime
     due: dt.date
     events: list[Ev] = field(default_factory=list)
+    # Requests made of a unit: a lead of it, who alone may decline it for the unit (without
+    # one, the plan never declines it).
+    lead: int | None = None
 
 
 def _at(day: dt.date, rng: random.Random, tz: dt.tzinfo) -> dt.datetime:
@@ -219,7 +242,10 @@ def plan_commitment(
     if plan.kind == CommitmentKind.REQUEST:
         roll = rng.random()
         t = _after(t, delay)
-        if roll < 0.04:
+        if roll < 0.04 and (plan.unit is None or plan.lead is not None):
+            if plan.unit is not None and plan.lead is not None:
+                # Declining a unit's request is its leads' call; who declines answers for it.
+                plan.performer = perf = plan.lead
             ev.append(Ev(M.DECLINE, perf, t, S.DECLINED, due, note=_note(rng, M.DECLINE)))
             return plan
         if roll < 0.09:
@@ -570,6 +596,7 @@ class HistoryWriter:
         """Write a planned commitment as it stands now; None if it starts in the future."""
         if not plan.events or plan.created_at > self.now:
             return None
+        check_history(COMMITMENTS, [(e.move, e.to_state) for e in plan.events])
         row, events = _commitment_row(plan, self.now)
         pk = self.commitments.add(*row)
         previous_state, previous_due = "", None
@@ -596,6 +623,7 @@ class HistoryWriter:
         happened = [e for e in events if e.at <= self.now]
         if not happened:
             return None
+        check_history(ISSUES, [(e.move, e.to_state) for e in events])
         last = happened[-1]
         owner = facilitator = None
         owned_at = proposed_at = closed_at = None

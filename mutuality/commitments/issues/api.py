@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from mutuality.commitments.issues import services
 from mutuality.commitments.issues.selectors import (
@@ -25,16 +24,17 @@ from mutuality.commitments.issues.selectors import (
     issue_history,
     issues_filtered,
 )
-from mutuality.commitments.issues.services import IllegalMove, issue_legal_moves
+from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import Issue, IssueState
-from mutuality.core.api.schemas import ErrorOut, Id, Limit, Offset, Text, WholeNumber
-from mutuality.orgs.models import Person, Role, Unit
+from mutuality.core.api.errors import fields_named
+from mutuality.core.api.schemas import READ_ERRORS, Id, Input, Limit, Offset, Text
+from mutuality.core.paging import page_of
+from mutuality.core.workflow.api import add_move_operation
+from mutuality.orgs.models import Person
+from mutuality.orgs.references import OrgReferences
 from mutuality.orgs.tenancy import auth_of
 
 router = Router(tags=["issues"])
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-COUNT_CAP = 10_000
 
 Title = Annotated[Text, Field(min_length=1, max_length=200)]
 LongText = Annotated[Text, Field(max_length=10_000)]
@@ -43,17 +43,8 @@ IssueStateFilter = Literal[
     "resolved", "closed_unconfirmed", "withdrawn", "declined_final",
 ]  # fmt: skip
 IssueRoleFilter = Literal["", "raised", "mine", "waiting"]
-IssueMoveName = Literal[
-    "take_ownership", "propose_resolution", "declare_satisfied", "declare_dissatisfied",
-    "decline", "escalate", "withdraw",
-]  # fmt: skip
 assert set(IssueStateFilter.__args__) == set(STATE_FILTERS)  # type: ignore[attr-defined]
 assert set(IssueRoleFilter.__args__) == set(ROLE_FILTERS)  # type: ignore[attr-defined]
-assert set(IssueMoveName.__args__) == set(services.PERSON_MOVES)  # type: ignore[attr-defined]
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class PartyOut(Schema):
@@ -129,32 +120,16 @@ class IssuesPage(Schema):
     items: list[IssueOut]
 
 
-class IssueCreate(_Input):
+class IssueCreate(Input):
     title: Title
     description: LongText = ""
     addressee_id: Id | None = Field(None, description="The person to raise it with.")
     unit_id: Id | None = Field(None, description="Or the unit to raise it with.")
 
 
-class IssueMoveIn(_Input):
-    expected_version: Annotated[int, Field(ge=1), WholeNumber] = Field(
-        description="The `version` the move is based on."
-    )
-    note: LongText = Field("", description="`declare_dissatisfied`: what is missing (required).")
-    reason: LongText = Field("", description="`decline`: why (required).")
-    resolution: LongText = Field("", description="`propose_resolution`: the proposal (required).")
-    facilitator_id: Id | None = Field(None, description="`escalate`: the facilitator (required).")
-
-
-class IssueMoveErrorOut(Schema):
-    detail: str
-    state: str = Field(description="The issue's state now.")
-    version: int = Field(description="The issue's version now.")
-
-
 def _with_details(issue: Issue, viewer: Person) -> Issue:
     issue.history_for_api = issue_history(issue=issue)  # type: ignore[attr-defined]
-    issue.legal_moves_for_api = issue_legal_moves(issue, viewer)  # type: ignore[attr-defined]
+    issue.legal_moves_for_api = ISSUES.legal_moves(issue, viewer)  # type: ignore[attr-defined]
     return issue
 
 
@@ -168,19 +143,7 @@ def issues_list(request: HttpRequest, filters: Query[IssueFilters]) -> dict[str,
     qs = issues_filtered(
         viewer=auth_of(request).person, role=filters.role, state=filters.state, unit_id=filters.unit
     )
-    items = list(qs[filters.offset : filters.offset + filters.limit])
-    if filters.offset == 0 and len(items) < filters.limit:
-        count, exact = len(items), True
-    else:
-        n = qs.order_by()[: COUNT_CAP + 1].count()
-        count, exact = (n, True) if n <= COUNT_CAP else (COUNT_CAP, False)
-    return {
-        "count": count,
-        "count_is_exact": exact,
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": items,
-    }
+    return page_of(qs, limit=filters.limit, offset=filters.offset)
 
 
 @router.get(
@@ -200,80 +163,30 @@ def issues_get(request: HttpRequest, issue_id: Id) -> Issue:
 )
 def issues_create(request: HttpRequest, payload: IssueCreate) -> Status[Issue]:
     """Raise an issue as the token's person, with `addressee_id` or `unit_id` (one of them)."""
-    auth = auth_of(request)
-    errors: dict[str, list[str]] = {}
-    addressee = unit = None
-    if payload.addressee_id is not None:
-        addressee = Person.objects.filter(
-            org=auth.org, pk=payload.addressee_id, is_active=True
-        ).first()
-        if addressee is None:
-            errors["addressee_id"] = ["No active person with this id in this organization."]
-    if payload.unit_id is not None:
-        unit = Unit.objects.filter(org=auth.org, pk=payload.unit_id, is_active=True).first()
-        if unit is None:
-            errors["unit_id"] = ["No active unit with this id in this organization."]
-    if payload.addressee_id is None and payload.unit_id is None:
-        errors["addressee_id"] = ["Raise it with one person (addressee_id) or one unit (unit_id)."]
-    elif payload.addressee_id is not None and payload.unit_id is not None:
-        errors["unit_id"] = ["Raise it with one person or one unit, not both."]
-    if errors:
-        raise ValidationError(errors)
-    try:
+    viewer = auth_of(request).person
+    refs = OrgReferences(viewer)
+    addressee = refs.person("addressee_id", payload.addressee_id, active_only=True)
+    unit = refs.unit("unit_id", payload.unit_id, active_only=True)
+    refs.check()
+    with fields_named({"addressee": "addressee_id", "unit": "unit_id"}):
         issue = services.issue_raise(
-            org=auth.org,
-            raiser=auth.person,
+            org=viewer.org,
+            raiser=viewer,
             title=payload.title,
             description=payload.description,
             addressee=addressee,
             unit=unit,
         )
-    except ValidationError as exc:
-        names = {"addressee": "addressee_id", "unit": "unit_id"}
-        raise ValidationError({names.get(f, f): e for f, e in exc.error_dict.items()}) from exc
-    fresh = issue_for_viewer(viewer=auth.person, pk=issue.pk)
-    return Status(201, _with_details(fresh, auth.person))
+    fresh = issue_for_viewer(viewer=viewer, pk=issue.pk)
+    return Status(201, _with_details(fresh, viewer))
 
 
-@router.post(
-    "/issues/{issue_id}/moves/{move}",
-    response={200: IssueDetailOut, 403: IssueMoveErrorOut, 409: IssueMoveErrorOut, **READ_ERRORS},
-    summary="Make a move on an issue",
+add_move_operation(
+    router,
+    ISSUES,
+    path="/issues/{issue_id}/moves/{move}",
+    viewer_of=lambda request: auth_of(request).person,
+    object_for_viewer=issue_for_viewer,
+    detail=IssueDetailOut,
+    detail_of=_with_details,
 )
-def issues_move(
-    request: HttpRequest, issue_id: Id, move: IssueMoveName, payload: IssueMoveIn
-) -> Any:
-    """Make `move` on the issue, based on `expected_version`.
-
-    `propose_resolution` needs `resolution`; `decline` needs `reason`;
-    `declare_dissatisfied` needs `note`; `escalate` needs `facilitator_id`; every move
-    accepts `note`.
-    """
-    auth = auth_of(request)
-    viewer = auth.person
-    issue = issue_for_viewer(viewer=viewer, pk=issue_id)
-    data: dict[str, Any] = payload.model_dump(exclude={"expected_version", "facilitator_id"})
-    if move == "escalate":
-        facilitator = None
-        if payload.facilitator_id is not None:
-            facilitator = Person.objects.filter(
-                org=auth.org, pk=payload.facilitator_id, is_active=True, role=Role.FACILITATOR
-            ).first()
-        data["facilitator"] = facilitator
-    try:
-        moved = services.issue_move(
-            issue=issue, actor=viewer, move=move, expected_version=payload.expected_version, **data
-        )
-    except IllegalMove as refusal:
-        current = issue_for_viewer(viewer=viewer, pk=issue_id)
-        return Status(
-            refusal.status_code,
-            {"detail": refusal.detail, "state": current.state, "version": current.version},
-        )
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict") and "facilitator" in exc.error_dict:
-            errors = dict(exc.error_dict)
-            errors["facilitator_id"] = errors.pop("facilitator")
-            raise ValidationError(errors) from exc
-        raise
-    return _with_details(issue_for_viewer(viewer=viewer, pk=moved.pk), viewer)

@@ -3,7 +3,8 @@
 The requester (customer) asks for something with conditions of satisfaction and a due
 date; the performer answers and, once promised, performs. The commitment is closed only
 when the requester declares satisfied, or when one side ends the conversation (declined,
-cancelled, revoked). Which move is legal when, and by whom, is one table: `machine.py`.
+cancelled, revoked). Which move is legal when, and by whom, is declared once:
+`commitments/workflow.py`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "OPEN_STATES",
     "OVERDUE_STATES",
     "TERMINAL_STATES",
+    "UNANSWERED_STATES",
     "Commitment",
     "CommitmentEvent",
     "CommitmentKind",
@@ -80,6 +82,8 @@ TERMINAL_STATES: frozenset[str] = frozenset(
     }
 )
 OPEN_STATES: frozenset[str] = frozenset(CommitmentState.values) - TERMINAL_STATES
+# Asked and not yet answered (a promise to answer by a date is not an answer).
+UNANSWERED_STATES: frozenset[str] = frozenset({CommitmentState.REQUESTED, CommitmentState.DEFERRED})
 # Overdue: a promise whose due date has passed and that the requester has not yet declared
 # satisfied, as the trust ledger's "overdue now" counts it (docs/commitments.md). A request,
 # offer or counter-offer nobody has answered by its date was never promised: its date has
@@ -183,6 +187,15 @@ class Commitment(models.Model):
         """Still waiting for an answer (never promised), and its due date has passed."""
         today = today or timezone.localdate()
         return self.is_open and self.state not in OVERDUE_STATES and self.due_date < today
+
+    @property
+    def is_unanswered_unit_request(self) -> bool:
+        """A request made of a unit that nobody has promised, declined or countered yet.
+
+        Declining it closes it for the whole unit: that is its leads' call, also after a
+        member said when they would answer.
+        """
+        return self.performer_unit_id is not None and self.state in UNANSWERED_STATES
 
     @property
     def has_pending_renegotiation(self) -> bool:

@@ -5,7 +5,7 @@
   sent;
 - `schemas`: the field types every input uses (ids, bounded text, limit and offset) and
   the error and input base schemas;
-- `paging`: a page of a list with its (capped) count;
+- paging (`mutuality.core.paging`, shared with the pages): a list's page with its capped count;
 - `references`: ids sent in a body turned into the caller's objects, through selectors,
   with a field error naming each bad one.
 

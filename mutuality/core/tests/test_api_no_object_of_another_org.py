@@ -62,7 +62,7 @@ PATH_ID_KINDS: dict[str, str] = {
 # A body for every request schema an operation with a path id takes, valid were the object
 # visible: moves are based on the object's own version and carry every field a move needs.
 BODIES: dict[str, Callable[[models.Model, World], dict[str, Any]]] = {
-    "MoveIn": lambda obj, viewer_world: {
+    "CommitmentMoveIn": lambda obj, viewer_world: {
         "expected_version": obj.version,  # type: ignore[attr-defined]
         "note": "Changed from another organization.",
         "reason": "Changed from another organization.",

@@ -35,7 +35,7 @@ from mutuality.accounts.services import api_token_create, invitation_create
 from mutuality.commitments.commitments import services as commitment_services
 from mutuality.commitments.commitments.workflow import ANSWER_MOVES as COMMITMENT_MOVES
 from mutuality.commitments.issues import services as issue_services
-from mutuality.commitments.issues.services import PERSON_MOVES as ISSUE_MOVES
+from mutuality.commitments.issues.workflow import PERSON_MOVES as ISSUE_MOVES
 from mutuality.commitments.models import Commitment, Issue
 from mutuality.orgs.models import Organization, Person, Role
 from mutuality.orgs.services import person_create, person_deactivate, unit_create, unit_deactivate

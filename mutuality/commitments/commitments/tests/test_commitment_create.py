@@ -103,7 +103,7 @@ def test_a_due_date_of_today_is_accepted(personas: Personas) -> None:
         ({"performer": "SELF"}, "performer"),
         ({"performer": "OUTSIDER"}, "performer"),
         ({"performer": None}, "performer"),
-        ({"performer_unit": "UNIT"}, "performer"),
+        ({"performer_unit": "UNIT"}, "performer_unit"),
         ({"performer": None, "performer_unit": "OTHER_ORG_UNIT"}, "performer_unit"),
     ],
 )

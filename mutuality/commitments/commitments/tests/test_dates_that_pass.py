@@ -13,7 +13,7 @@ import pytest
 
 from mutuality.commitments.commitments.selectors import my_work, my_work_counts
 from mutuality.commitments.commitments.tests.factories import days, move, request
-from mutuality.commitments.commitments.workflow import IllegalMove, legal_moves
+from mutuality.commitments.commitments.workflow import COMMITMENTS, IllegalMove
 from mutuality.commitments.models import Commitment
 from mutuality.testing import Personas
 
@@ -24,7 +24,7 @@ def travel_to(time_machine: Any, day: dt.date) -> None:
 
 def moves_of(c: Commitment, person: Any) -> list[str]:
     c.refresh_from_db()
-    return legal_moves(c, person, actor_unit_ids=(), actor_lead_unit_ids=())
+    return COMMITMENTS.legal_moves(c, person)
 
 
 def unchanged(c: Commitment) -> tuple[str, int, dt.date]:

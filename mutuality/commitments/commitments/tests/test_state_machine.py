@@ -19,13 +19,12 @@ from hypothesis.stateful import (
 )
 
 from mutuality.commitments.commitments import services
-from mutuality.commitments.commitments.selectors import unit_ids_of
 from mutuality.commitments.commitments.tests.factories import MOVE_DATA, days
 from mutuality.commitments.commitments.workflow import (
     ANSWER_MOVES,
+    COMMITMENTS,
     IllegalMove,
-    StaleCommitment,
-    legal_moves,
+    StaleVersion,
 )
 from mutuality.commitments.models import TERMINAL_STATES, Commitment, CommitmentEvent
 from mutuality.testing import Personas
@@ -105,7 +104,7 @@ def test_random_move_sequences_keep_every_commitment_consistent(personas: Person
                 )
             except IllegalMove as refusal:
                 assert snapshot(self.c) == before
-                assert isinstance(refusal, StaleCommitment) == stale
+                assert isinstance(refusal, StaleVersion) == stale
             except ValidationError as error:
                 assert snapshot(self.c) == before
                 assert hasattr(error, "error_dict"), error
@@ -120,7 +119,7 @@ def test_random_move_sequences_keep_every_commitment_consistent(personas: Person
             options = [
                 (person, move)
                 for person in people
-                for move in legal_moves(self.c, person, actor_unit_ids=unit_ids_of(person))
+                for move in COMMITMENTS.legal_moves(self.c, person)
             ]
             if not options:
                 return
@@ -193,7 +192,7 @@ def test_random_move_sequences_keep_every_commitment_consistent(personas: Person
                 assert events[-2].to_state == "completed"
             if c.state in TERMINAL_STATES:
                 for person in people:
-                    assert legal_moves(c, person, actor_unit_ids=unit_ids_of(person)) == []
+                    assert COMMITMENTS.legal_moves(c, person) == []
             assert c.requester_id != c.performer_id
 
     run_state_machine_as_test(
@@ -211,7 +210,9 @@ def test_a_move_on_a_closed_commitment_never_changes_it(personas: Personas) -> N
         conditions="y",
         due_date=days(3),
     )
-    c = services.commitment_cancel(commitment=c, actor=personas.member, expected_version=1)
+    c = services.commitment_move(
+        commitment=c, actor=personas.member, move="cancel", expected_version=1
+    )
     before = snapshot(c)
     for move in ANSWER_MOVES:
         for person in (personas.member, personas.member2):

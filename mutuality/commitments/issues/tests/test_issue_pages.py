@@ -8,6 +8,7 @@ import pytest
 
 from mutuality.commitments.issues.tests.factories import in_state, move, raise_issue
 from mutuality.commitments.models import Issue, IssueEvent
+from mutuality.orgs.services import unit_create
 from mutuality.testing import Personas
 
 
@@ -28,7 +29,9 @@ def test_it_shows_the_raise_form_prefilled_from_the_link(personas: Personas) -> 
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="title"' in html and 'name="person"' in html
-    assert f'<option value="{personas.unit.pk}" selected>' in html
+    # The unit is named by typing, with suggestions: a unit's link fills in its name.
+    assert 'name="unit" value="Support"' in html
+    assert '<datalist id="units-list"></datalist>' in html
 
 
 def test_it_raises_an_issue_with_a_colleague(personas: Personas) -> None:
@@ -50,7 +53,7 @@ def test_it_raises_an_issue_with_a_unit(personas: Personas) -> None:
     client = personas.client_for(personas.member)
     client.post(
         personas.url("issues:new"),
-        {"title": "Cut-off times differ", "unit": personas.other_unit.pk},
+        {"title": "Cut-off times differ", "unit": "finance"},
     )
     assert Issue.objects.get().unit == personas.other_unit
 
@@ -71,15 +74,15 @@ def test_it_raises_an_issue_with_a_unit(personas: Personas) -> None:
             "No one in this organization has that email",
         ),
         ({"title": "A tension", "person": "mia@acme.test"}, "person", "someone else"),
-        ({"title": "A tension", "person": "max@acme.test", "unit": "1"}, "unit", "not both"),
-        ({"title": "A tension", "unit": "999999"}, "unit", "Select a valid choice"),
+        ({"title": "A tension", "person": "max@acme.test", "unit": "Support"}, "unit", "not both"),
+        ({"title": "A tension", "unit": "Nowhere"}, "unit", "No unit called “Nowhere”"),
+        ({"title": "A tension", "unit": "Globex Ops"}, "unit", "No unit called “Globex Ops”"),
     ],
 )
 def test_it_refuses_bad_input_naming_the_field_and_keeps_what_was_typed(
     personas: Personas, data: dict[str, str], field: str, message: str
 ) -> None:
-    if data.get("unit") == "1":
-        data = {**data, "unit": str(personas.unit.pk)}
+    unit_create(org=personas.other_org, actor=None, name="Globex Ops")
     client = personas.client_for(personas.member)
     response = client.post(personas.url("issues:new"), {"description": "Kept text", **data})
     assert response.status_code == 400

@@ -17,6 +17,7 @@ from mutuality.commitments.issues import services as issues
 from mutuality.commitments.issues.notices import send_issue_notice
 from mutuality.commitments.issues.selectors import issues_filtered
 from mutuality.commitments.issues.tests.factories import in_state, move, move_data, raise_issue
+from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import UNCONFIRMED_AFTER_DAYS, Issue, IssueMove
 from mutuality.core.models import AuditEvent
 from mutuality.testing import Personas, api_client_for
@@ -66,12 +67,11 @@ def test_a_proposal_made_minutes_ago_is_not_closed_by_the_14_day_rule(
     issue = move(issue, personas.member, "declare_dissatisfied", note="Larger refunds wait.")
     issue = move(issue, personas.member2, "propose_resolution", resolution="All refunds, now.")
     with pytest.raises(issues.IllegalMove):
-        issues._move(
-            issue=issue,
+        ISSUES.make(
+            obj=issue,
             actor=None,
             move=IssueMove.CLOSE_UNCONFIRMED,
             expected_version=None,
-            apply=issues._unconfirmed_note,
             now=later,
         )
     issue.refresh_from_db()

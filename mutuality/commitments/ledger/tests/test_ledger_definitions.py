@@ -288,20 +288,28 @@ def _issue_flow(h: History, *, raised: int, addressee: Person, owner: Person, **
     h.at(day(raised), 9)
     issue = raise_issue(h.p.member2, addressee)
     h.at(day(raised), 10)
-    issue = issues.issue_take_ownership(issue=issue, actor=owner, expected_version=issue.version)
+    issue = issues.issue_move(
+        move="take_ownership", issue=issue, actor=owner, expected_version=issue.version
+    )
     if "proposed" in steps:
         h.at(day(steps["proposed"]), 9)
-        issue = issues.issue_propose_resolution(
-            issue=issue, actor=owner, expected_version=issue.version, resolution="A fix."
+        issue = issues.issue_move(
+            move="propose_resolution",
+            issue=issue,
+            actor=owner,
+            expected_version=issue.version,
+            resolution="A fix.",
         )
     if "satisfied" in steps:
         h.at(day(steps["satisfied"]), 9)
-        issues.issue_declare_satisfied(
-            issue=issue, actor=h.p.member2, expected_version=issue.version
+        issues.issue_move(
+            move="declare_satisfied", issue=issue, actor=h.p.member2, expected_version=issue.version
         )
     if "withdrawn" in steps:
         h.at(day(steps["withdrawn"]), 9)
-        issues.issue_withdraw(issue=issue, actor=h.p.member2, expected_version=issue.version)
+        issues.issue_move(
+            move="withdraw", issue=issue, actor=h.p.member2, expected_version=issue.version
+        )
 
 
 def test_issue_closure_rate_and_median_time_to_closure(h: History) -> None:
@@ -328,16 +336,28 @@ def test_an_issue_declined_after_its_escalation_is_closed_and_counted_apart(h: H
     m, p = h.p.member, h.p
     h.at(day(0), 9)
     issue = raise_issue(p.member2, m)
-    issue = issues.issue_decline(
-        issue=issue, actor=m, expected_version=issue.version, reason="Not mine to change."
+    issue = issues.issue_move(
+        move="decline",
+        issue=issue,
+        actor=m,
+        expected_version=issue.version,
+        reason="Not mine to change.",
     )
     h.at(day(1), 9)
-    issue = issues.issue_escalate(
-        issue=issue, actor=p.member2, expected_version=issue.version, facilitator=p.facilitator
+    issue = issues.issue_move(
+        move="escalate",
+        issue=issue,
+        actor=p.member2,
+        expected_version=issue.version,
+        facilitator=p.facilitator,
     )
     h.at(day(2), 9)
-    issues.issue_decline(
-        issue=issue, actor=p.facilitator, expected_version=issue.version, reason="Nor mine."
+    issues.issue_move(
+        move="decline",
+        issue=issue,
+        actor=p.facilitator,
+        expected_version=issue.version,
+        reason="Nor mine.",
     )
     _issue_flow(h, raised=3, addressee=m, owner=m)  # still open
     ledger = h.ledger()
@@ -348,7 +368,9 @@ def test_an_issue_declined_after_its_escalation_is_closed_and_counted_apart(h: H
 def test_issues_owned_count_for_the_owner_too(h: History) -> None:
     h.at(day(0))
     issue = raise_issue(h.p.member2, unit=h.p.unit)
-    issues.issue_take_ownership(issue=issue, actor=h.p.member, expected_version=issue.version)
+    issues.issue_move(
+        move="take_ownership", issue=issue, actor=h.p.member, expected_version=issue.version
+    )
     assert h.ledger().issues_raised == 1
 
 
@@ -430,7 +452,7 @@ def test_a_units_ledger_covers_requests_to_it_and_its_peoples_commitments(
     h.at(day(0))
     unit_issue = raise_issue(p.admin, unit=p.unit)
     raise_issue(p.admin, p.facilitator)
-    issues.issue_take_ownership(issue=unit_issue, actor=p.member, expected_version=1)
+    issues.issue_move(move="take_ownership", issue=unit_issue, actor=p.member, expected_version=1)
     ledger = h.ledger(Subject(unit=p.unit))
     assert (ledger.kept, ledger.late, ledger.revoked) == (1, 1, 1)
     assert ledger.issues_raised == 1
