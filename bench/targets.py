@@ -25,10 +25,13 @@ if TYPE_CHECKING:
     from mutuality.orgs.synthetic import SyntheticOrg
 
 BASELINE = "bare Django JSON view"
+PAGE_SHELL = "page shell (login, membership, navigation)"
 
 
 PAGE_BUDGET_MS = 100.0
 ANALYTICS_BUDGET_MS = 500.0
+# The page shell is paid by every page: at most this much server time (p95) at size L.
+SHELL_SERVER_BUDGET_MS = 5.0
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,20 @@ class Target:
     path: Callable[[SyntheticOrg], str]
     auth: str = "member"
     budget_ms: float = PAGE_BUDGET_MS
+    # A budget for the server's own time (Server-Timing), for targets that have one.
+    server_budget_ms: float | None = None
 
 
 TARGETS: list[Target] = [
     # The floor every other row is compared with (mutuality/core/bench.py).
     Target(BASELINE, lambda s: "/bench/bare", auth="anonymous"),
+    # What every page of an organization costs before its own content: the session, the
+    # login, the membership and the navigation with every badge (mutuality/urls.py).
+    Target(
+        PAGE_SHELL,
+        lambda s: f"/bench/o/{s.org.slug}/shell",
+        server_budget_ms=SHELL_SERVER_BUDGET_MS,
+    ),
     Target("org home", lambda s: f"/o/{s.org.slug}/"),
     Target("directory", lambda s: f"/o/{s.org.slug}/people/"),
     Target("directory search", lambda s: f"/o/{s.org.slug}/people/?q={quote(s.search_term)}"),
@@ -53,7 +65,7 @@ TARGETS: list[Target] = [
     Target("API people list", lambda s: "/api/v1/people", auth="token"),
     Target("API people search", lambda s: f"/api/v1/people?q={quote(s.search_term)}", auth="token"),
     Target("API units list", lambda s: "/api/v1/units", auth="token"),
-    # Commitments (mutuality/commitments/synthetic.py seeds ~50 per person).
+    # Commitments (mutuality/commitments/history/synthetic_commitments.py seeds ~50 a person).
     Target("my work", lambda s: f"/o/{s.org.slug}/commitments/mine/"),
     Target("commitments (open, whole org)", lambda s: f"/o/{s.org.slug}/commitments/"),
     Target("commitments (all, page 3)", lambda s: f"/o/{s.org.slug}/commitments/?state=all&page=3"),
@@ -74,7 +86,7 @@ TARGETS: list[Target] = [
         lambda s: f"/api/v1/commitments/{s.extra.get('commitment_id', 0)}",
         auth="token",
     ),
-    # Issues, the trust ledger, the calendar feed (mutuality/commitments/synthetic_issues.py
+    # Issues, the trust ledger, the calendar feed (mutuality/commitments/history/synthetic_issues.py
     # seeds five issues per person).
     Target("issues (open, whole org)", lambda s: f"/o/{s.org.slug}/issues/"),
     Target("issues (waiting for me)", lambda s: f"/o/{s.org.slug}/issues/?role=waiting"),
@@ -95,7 +107,7 @@ TARGETS: list[Target] = [
 
 def _feed_path(s: SyntheticOrg) -> str:
     """The member's calendar feed address (made here: feeds are made on request)."""
-    from mutuality.commitments.calendar.feed import feed_token_reset
+    from mutuality.commitments.calendar.services import feed_token_reset
     from mutuality.orgs.models import Person
 
     member = Person.objects.select_related("org", "user").get(pk=s.member_id)

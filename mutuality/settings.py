@@ -164,7 +164,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # seconds. Absolute lifetime: SessionLifetimeMiddleware logs out after this many seconds
 # since login, however active the session.
 SESSION_COOKIE_AGE = envint("MUTUALITY_SESSION_IDLE_SECONDS", 60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by mutuality.accounts.middleware at most once a minute, not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ABSOLUTE_SECONDS = envint("MUTUALITY_SESSION_ABSOLUTE_SECONDS", 60 * 60 * 24 * 7)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

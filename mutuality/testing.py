@@ -7,10 +7,12 @@ to another organization ("Globex"). Everything is built through the real service
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.test import Client
 
+from mutuality.accounts.middleware import SESSION_RENEWED_AT
 from mutuality.accounts.models import User
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.services import organization_create, person_create, unit_create
@@ -38,11 +40,21 @@ class Personas:
     _clients: dict[int, Client] = field(default_factory=dict)
 
     def client_for(self, person: Person) -> Client:
-        """A test client logged in as `person`'s account."""
+        """A test client logged in as `person`'s account.
+
+        Its session is as in the middle of a visit (just renewed, already in `person`'s
+        organization): a query count taken on its first page is then the count of every
+        page (a session is written only when it changes, or to renew it, at most once a
+        minute: accounts/middleware.py).
+        """
         if person.pk not in self._clients:
             client = Client()
             assert person.user is not None
             client.force_login(person.user)
+            session = client.session
+            session[SESSION_RENEWED_AT] = int(time.time())
+            session["last_org"] = person.org.slug
+            session.save()
             self._clients[person.pk] = client
         return self._clients[person.pk]
 

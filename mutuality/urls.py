@@ -30,3 +30,5 @@ if settings.MUTUALITY_BENCH:
     from mutuality.core.bench import bare_json
 
     urlpatterns.append(path("bench/bare", bare_json, name="bench_bare"))
+    # What every page of an organization pays before its own content (`make bench`).
+    urlpatterns.append(path("bench/o/<slug:org>/shell", orgs_views.page_shell, name="bench_shell"))

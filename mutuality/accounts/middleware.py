@@ -1,7 +1,10 @@
-"""Absolute session lifetime: log out a session this long after login, however active.
+"""Session lifetimes: an idle timeout, and a hard limit counted from the moment of login.
 
-The idle timeout is the session cookie's own (SESSION_COOKIE_AGE, renewed on every
-request); this middleware adds the hard limit counted from the moment of login.
+The idle timeout is the session cookie's own (SESSION_COOKIE_AGE): a session that is saved
+starts it again. Saving on every request would cost every page a database write, so this
+middleware renews an active session at most once every `RENEW_EVERY` seconds: the idle
+timeout is then exact to within that. It also logs a session out once
+SESSION_ABSOLUTE_SECONDS have passed since login, however active.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 SESSION_LOGIN_AT = "mutuality_login_at"
+# When the session was last saved to renew its idle timeout.
+SESSION_RENEWED_AT = "mutuality_renewed_at"
+RENEW_EVERY = 60
 # Set in the fresh session after a forced logout, so the login page can say why.
 SESSION_EXPIRED = "mutuality_session_expired"
 
@@ -40,4 +46,9 @@ class SessionLifetimeMiddleware:
             elif now - started >= settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
                 request.session[SESSION_EXPIRED] = True
+                return self.get_response(request)
+            renewed = request.session.get(SESSION_RENEWED_AT)
+            if not isinstance(renewed, int) or now - renewed >= RENEW_EVERY:
+                # A change makes the session middleware save it, with a new idle expiry.
+                request.session[SESSION_RENEWED_AT] = now
         return self.get_response(request)

@@ -34,7 +34,7 @@ class CommitmentsConfig(AppConfig):
         from mutuality.commitments.history.synthetic_issues import synthetic_issues_seed
         from mutuality.commitments.issues.selectors import issues_waiting, unit_issue_counts
         from mutuality.commitments.issues.services import issue_close_unconfirmed
-        from mutuality.commitments.ledger.figures import can_see_unit_ledger
+        from mutuality.commitments.ledger.selectors import can_see_unit_ledger
         from mutuality.core import jobs
         from mutuality.core.navigation import NavItem, register
         from mutuality.orgs import unit_sections
@@ -75,7 +75,7 @@ class CommitmentsConfig(AppConfig):
             }
 
         unit_sections.register("commitments/_unit_section.html", open_commitments, order=10)
-        unit_sections.register("commitments/_unit_issues.html", unit_issues, order=15)
+        unit_sections.register("commitments/issues/_unit_section.html", unit_issues, order=15)
 
         def reminders(now: dt.datetime) -> str:
             return str(remind(now=now))

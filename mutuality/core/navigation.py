@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -65,20 +66,30 @@ def register(item: NavItem) -> None:
 def count_all(querysets: list[QuerySet[Any]]) -> list[int]:
     """How many rows each queryset has, from one query: one scalar subquery per queryset.
 
-    Any queryset may be counted this way, a UNION included.
+    Any queryset may be counted this way, a UNION or a slice included; one that can match
+    nothing (`.none()`) is 0 without asking the database.
     """
-    if not querysets:
-        return []
     parts: list[str] = []
     params: list[Any] = []
+    counted: list[int] = []
     for i, qs in enumerate(querysets):
-        sql, qs_params = qs.order_by().query.sql_with_params()
+        if not qs.query.is_sliced:
+            qs = qs.order_by()  # the order of rows is no part of their number
+        try:
+            sql, qs_params = qs.query.sql_with_params()
+        except EmptyResultSet:
+            continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS badge_{i})")  # noqa: S608 - compiled by the ORM; values are parameters
         params.extend(qs_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        row = cursor.fetchone()
-    return [int(n) for n in row]
+        counted.append(i)
+    counts = [0] * len(querysets)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        for i, n in zip(counted, row, strict=True):
+            counts[i] = int(n)
+    return counts
 
 
 def links_for(viewer: Viewer) -> list[NavLink]:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from mutuality.orgs import import_views, suggest_views, views
+from mutuality.orgs import suggest_views, views
+from mutuality.orgs.importing import views as import_views
 
 app_name = "orgs"
 

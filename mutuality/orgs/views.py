@@ -102,6 +102,14 @@ def home(request: OrgRequest) -> HttpResponse:
     return render(request, "orgs/home.html", context)
 
 
+@org_view
+def page_shell(request: OrgRequest) -> HttpResponse:
+    """The frame every page of an organization pays for, and nothing else: authentication,
+    membership, the navigation with every badge. Routed only for `make bench`
+    (MUTUALITY_BENCH), which reports its cost as its own row."""
+    return render(request, "orgs/page_shell.html")
+
+
 # --- people ------------------------------------------------------------------------------------
 
 

@@ -98,7 +98,7 @@ def test_the_ledger_and_the_calendar_pages_work_in_a_browser(
     expect(page.get_by_role("link", name="All time")).to_have_attribute("aria-current", "page")
     page.get_by_role("link", name="Support").click()
     expect(page.get_by_role("heading", name="Support · unit ledger")).to_be_visible()
-    page.get_by_text("The figures as a table").click()
+    # Nothing to chart yet: the figures' table is open as it is.
     expect(page.get_by_role("columnheader", name="Kept share")).to_be_visible()
 
     page.goto(f"/o/{personas.org.slug}/calendar/")

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from mutuality.commitments.calendar.feed import feed_calendar, feed_token_reset, user_for_feed_token
+from mutuality.commitments.calendar.presentation import feed_calendar
+from mutuality.commitments.calendar.selectors import user_for_feed_token
+from mutuality.commitments.calendar.services import feed_token_reset
 from mutuality.orgs.tenancy import OrgRequest, org_view
 
 
@@ -43,7 +45,7 @@ def feed_settings(request: OrgRequest) -> HttpResponse:
     assert user is not None  # org_view admits logged-in people only
     return render(
         request,
-        "commitments/feed_settings.html",
+        "commitments/calendar/settings.html",
         {"has_feed": bool(user.feed_token_hash), "feed_url": "", "webcal": ""},
     )
 
@@ -57,7 +59,7 @@ def feed_reset(request: OrgRequest) -> HttpResponse:
     url = feed_url(token)
     response = render(
         request,
-        "commitments/feed_settings.html",
+        "commitments/calendar/settings.html",
         {"has_feed": True, "feed_url": url, "webcal": _webcal(url), "replaced": had_token},
     )
     # The page holds a secret: no cache may keep it.

@@ -17,14 +17,14 @@ import random
 
 from django.utils import timezone
 
-from mutuality.commitments.history.writer import (
+from mutuality.commitments.history.plans import (
     CommitmentPlan,
     Ev,
-    HistoryWriter,
     IssuePlan,
     plan_commitment,
     plan_issue,
 )
+from mutuality.commitments.history.writer import HistoryWriter
 from mutuality.commitments.models import CommitmentKind, CommitmentMove, CommitmentState
 from mutuality.orgs.demo import demo_cast
 from mutuality.orgs.models import Organization, Person, Unit

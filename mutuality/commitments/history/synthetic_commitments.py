@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from mutuality.commitments.history.writer import CommitmentPlan, HistoryWriter, plan_commitment
+from mutuality.commitments.history.plans import CommitmentPlan, plan_commitment
+from mutuality.commitments.history.writer import HistoryWriter
 from mutuality.commitments.models import Commitment, CommitmentKind
 from mutuality.orgs.models import Person, Unit
 

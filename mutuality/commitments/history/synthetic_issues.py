@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from mutuality.commitments.history.writer import HistoryWriter, IssuePlan, plan_issue
+from mutuality.commitments.history.plans import IssuePlan, plan_issue
+from mutuality.commitments.history.writer import HistoryWriter
 from mutuality.commitments.models import Issue
 from mutuality.orgs.models import Person, Role
 

@@ -54,7 +54,7 @@ def issue_list(request: OrgRequest) -> HttpResponse:
         if cleaned["unit"] is not None:
             unit = unit_or_none(viewer=viewer, pk=cleaned["unit"])
     context = {"form": form, "page": page, "unit": unit}
-    return render(request, "commitments/issue_list.html", context, status=200 if page else 400)
+    return render(request, "commitments/issues/list.html", context, status=200 if page else 400)
 
 
 # --- raising an issue --------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def issue_new(request: OrgRequest) -> HttpResponse:
             initial["unit"] = unit.name if unit is not None else ""
         form = RaiseIssueForm(initial=initial, viewer=viewer)
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, "commitments/issue_new.html", {"form": form}, status=status)
+    return render(request, "commitments/issues/new.html", {"form": form}, status=status)
 
 
 # --- one issue and its moves ---------------------------------------------------------------------------
@@ -135,8 +135,8 @@ def _render_detail(
     return detail_response(
         request,
         context,
-        page="commitments/issue_detail.html",
-        fragment="commitments/_issue_detail.html",
+        page="commitments/issues/detail.html",
+        fragment="commitments/issues/_detail.html",
         status=status,
     )
 

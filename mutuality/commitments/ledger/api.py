@@ -8,104 +8,23 @@ figures and their definitions are those of docs/commitments.md.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
-from mutuality.commitments.ledger.figures import (
-    Ledger,
-    Subject,
-    ledger_for,
-    ledger_subject_for_viewer,
-    ledger_window,
+from mutuality.commitments.ledger.figures import Ledger, ledger_for, ledger_window
+from mutuality.commitments.ledger.schemas import (
+    LedgerOut,
+    LedgerQuery,
 )
+from mutuality.commitments.ledger.selectors import Subject, ledger_subject_for_viewer
 from mutuality.core.api.schemas import ErrorOut, Id
 from mutuality.orgs.tenancy import auth_of
 
 router = Router(tags=["trust ledger"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WindowKey = Literal["30", "90", "365", "all"]
-
-
-class LedgerQuery(Schema):
-    window: WindowKey = Field("90", description="The last 30, 90 or 365 days, or all time.")
-
-
-class SubjectOut(Schema):
-    kind: Literal["person", "unit"]
-    id: int
-    name: str
-
-
-class WindowOut(Schema):
-    key: str
-    start: dt.date | None = Field(description="Null for all time.")
-    end: dt.date = Field(description="Today (inclusive).")
-
-
-class CommitmentFiguresOut(Schema):
-    judged: int = Field(description="kept + late + revoked + overdue_now.")
-    kept: int
-    kept_share: float | None = Field(description="kept / judged; null when nothing was judged.")
-    late: int = Field(description="Satisfied, but not kept.")
-    revoked: int
-    overdue_now: int
-    overdue_awaiting_acceptance: int = Field(
-        description="Of overdue_now: declared complete, not yet accepted."
-    )
-    renegotiated_in_time: int
-    renegotiated_late: int
-
-
-class AnswerFiguresOut(Schema):
-    requests_answered: int
-    requests_waiting: int
-    median_answer_hours: float | None
-
-
-class IssueFiguresOut(Schema):
-    raised: int
-    resolved: int
-    closed_unconfirmed: int
-    withdrawn: int
-    declined_final: int = Field(
-        description="Declined again after the one escalation to a facilitator (closed)."
-    )
-    open: int
-    closure_rate: float | None = Field(description="resolved / raised.")
-    median_days_to_closure: float | None
-
-
-class MonthOut(Schema):
-    month: dt.date = Field(description="The first day of the month.")
-    kept: int
-    late: int
-    revoked: int
-    overdue: int
-    judged: int
-    kept_share: float | None
-    issues_raised: int
-    issues_resolved: int
-    closure_rate: float | None
-
-
-class LedgerOut(Schema):
-    subject: SubjectOut
-    window: WindowOut
-    hidden: bool = Field(
-        False,
-        description="True when the figures are withheld: a unit with fewer active members "
-        "than MUTUALITY_LEDGER_MIN_GROUP (3 by default). The figures are then null.",
-    )
-    hidden_reason: str = Field("", description="Why the figures are withheld, when hidden.")
-    commitments: CommitmentFiguresOut | None
-    answers: AnswerFiguresOut | None
-    issues: IssueFiguresOut | None
-    months: list[MonthOut] | None
 
 
 def _out(ledger: Ledger) -> dict[str, Any]:

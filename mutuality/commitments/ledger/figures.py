@@ -50,18 +50,15 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     DateField,
     F,
-    FloatField,
-    Func,
     IntegerField,
     Max,
     OuterRef,
@@ -71,10 +68,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
-from django.http import Http404
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from mutuality.commitments.ledger.selectors import Subject
 from mutuality.commitments.models import (
     Commitment,
     CommitmentEvent,
@@ -84,8 +81,8 @@ from mutuality.commitments.models import (
     Issue,
     IssueState,
 )
-from mutuality.orgs.models import Person, Role, Unit
-from mutuality.orgs.selectors import UnitNode, unit_path, unit_tree
+from mutuality.core.db import HoursBetween, LocalDate, MonthStart
+from mutuality.orgs.models import Person
 
 S = CommitmentState
 M = CommitmentMove
@@ -132,164 +129,6 @@ def ledger_window(key: str | None, *, today: dt.date | None = None) -> Window:
     days, label = WINDOWS[key]
     start = None if days is None else today - dt.timedelta(days=days - 1)
     return Window(key=key, label=label, start=start, end=today)
-
-
-# --- whose ledger, and who may see it -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Subject:
-    person: Person | None = None
-    unit: Unit | None = None
-
-    @property
-    def is_unit(self) -> bool:
-        return self.unit is not None
-
-    @property
-    def name(self) -> str:
-        return str(self.unit if self.unit is not None else self.person)
-
-
-def _led_unit_ids(viewer: Person) -> set[int]:
-    return set(
-        Unit.leads.through.objects.filter(
-            person_id=viewer.pk, unit__org_id=viewer.org_id
-        ).values_list("unit_id", flat=True)
-    )
-
-
-def may_see_unit_ledger(
-    viewer: Person, chain: list[tuple[int, bool]], led_ids: set[int] | None = None
-) -> bool:
-    """The one rule for a unit's ledger, given the unit and the units above it.
-
-    `chain` is (id, is_active) from the unit up to its root. Only active units have a
-    ledger. Admins and facilitators see every one; anyone else the units they lead and
-    every unit below those, through active units only (a retired unit cuts the line, as
-    it does in the unit tree).
-    """
-    if not viewer.is_active or not chain or not chain[0][1]:
-        return False
-    if viewer.role in (Role.ADMIN, Role.FACILITATOR):
-        return True
-    led = _led_unit_ids(viewer) if led_ids is None else led_ids
-    for unit_id, is_active in chain:
-        if not is_active:
-            return False
-        if unit_id in led:
-            return True
-    return False
-
-
-def units_for_ledger(*, viewer: Person) -> list[UnitNode]:
-    """The units whose ledger the viewer may see, in tree order (each with its depth).
-
-    `may_see_unit_ledger` decides, for every active unit. Two queries: the active tree,
-    and the units the viewer leads.
-    """
-    tree = unit_tree(org=viewer.org)
-    if viewer.role in (Role.ADMIN, Role.FACILITATOR):
-        return [n for n in tree.walk() if may_see_unit_ledger(viewer, [(n.pk, True)])]
-    led = _led_unit_ids(viewer)
-    visible: list[UnitNode] = []
-    for node in tree.walk():
-        chain: list[tuple[int, bool]] = []
-        current: UnitNode | None = node
-        while current is not None and len(chain) <= len(tree):
-            chain.append((current.pk, current.is_active))
-            parent_id = current.parent_id
-            current = tree.nodes.get(parent_id) if parent_id is not None else None
-        if may_see_unit_ledger(viewer, chain, led):
-            visible.append(node)
-    return visible
-
-
-def can_see_unit_ledger(*, viewer: Person, unit: Unit) -> bool:
-    """Whether the viewer may see `unit`'s ledger (`may_see_unit_ledger`). At most two
-    queries: the units above it, and the units the viewer leads."""
-    if unit.org_id != viewer.org_id:
-        return False
-    if viewer.role in (Role.ADMIN, Role.FACILITATOR):
-        return may_see_unit_ledger(viewer, [(unit.pk, unit.is_active)])
-    above = [(u.pk, u.is_active) for u in reversed(unit_path(unit=unit))]
-    return may_see_unit_ledger(viewer, [(unit.pk, unit.is_active), *above])
-
-
-def ledger_subject_for_viewer(
-    *, viewer: Person, person_pk: int | None = None, unit_pk: int | None = None
-) -> Subject:
-    """The ledger the viewer asked for, if they may see it.
-
-    A person's own ledger is theirs alone: anyone else's is refused (PermissionDenied),
-    managers and admins included — they see unit aggregates. A unit's ledger is refused
-    unless `units_for_ledger` allows it. Something outside the viewer's organization, or
-    that does not exist, is Http404.
-    """
-    if unit_pk is not None:
-        unit = Unit.objects.filter(org_id=viewer.org_id, pk=unit_pk).first()
-        if unit is None:
-            raise Http404
-        if not can_see_unit_ledger(viewer=viewer, unit=unit):
-            raise PermissionDenied(
-                "A unit's ledger is open to its leads, the leads above it, admins and facilitators."
-            )
-        return Subject(unit=unit)
-    if person_pk is None or person_pk == viewer.pk:
-        return Subject(person=viewer)
-    if not Person.objects.filter(org_id=viewer.org_id, pk=person_pk).exists():
-        raise Http404
-    raise PermissionDenied("A person's ledger is open only to that person.")
-
-
-# --- date arithmetic the database does natively -----------------------------------------------
-# Django computes dates in the current time zone on SQLite with functions written in
-# Python, called once per row; over thousands of rows they cost more than the query. These
-# expressions keep the work in the database: on SQLite in UTC (the default), datetimes are
-# stored as "YYYY-MM-DD HH:MM:SS" in UTC, so a date is a slice of the text; elsewhere they
-# fall back to Django's own (PostgreSQL's are native anyway).
-
-
-def _sqlite_in_utc() -> bool:
-    return timezone.get_current_timezone_name() == "UTC"
-
-
-class LocalDate(TruncDate):
-    """The date of a datetime column in the current time zone."""
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        if not _sqlite_in_utc():
-            return self.as_sql(compiler, connection, **extra_context)
-        sql, params = compiler.compile(self.lhs)
-        return f"substr({sql}, 1, 10)", params
-
-
-class MonthStart(Func):
-    """The first day of the month of a date expression."""
-
-    output_field = DateField()
-    template = "CAST(DATE_TRUNC('month', %(expressions)s) AS DATE)"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        template = "(substr(%(expressions)s, 1, 7) || '-01')"
-        return self.as_sql(compiler, connection, template=template, **extra_context)
-
-
-class HoursBetween(Func):
-    """(later - earlier) in hours, as a float: HoursBetween(later, earlier)."""
-
-    output_field = FloatField()
-    template = "(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)"
-    arg_joiner = " - "
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 24.0)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
 
 
 # --- the figures --------------------------------------------------------------------------------------

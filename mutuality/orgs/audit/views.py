@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +15,14 @@ from django.utils.http import urlencode
 
 from mutuality.core.models import AuditEvent
 from mutuality.core.params import id_param
-from mutuality.orgs.models import Organization, Person, Role, Unit
+from mutuality.orgs.audit.selectors import (
+    audit_events_for,
+    names_of_people,
+    names_of_units,
+    people_by_login,
+)
+from mutuality.orgs.models import Organization, Person, Role
+from mutuality.orgs.selectors import person_or_none
 from mutuality.orgs.tenancy import OrgRequest, org_view
 
 admins_only = org_view(roles=[Role.ADMIN])
@@ -42,9 +48,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
 
-    def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.org = org
+        self.viewer = viewer
         self.actor_person: Person | None = None
         object_type = self.fields["object_type"]
         assert isinstance(object_type, forms.ChoiceField)
@@ -54,9 +60,7 @@ class AuditFilterForm(forms.Form):
         pk = self.cleaned_data.get("actor")
         if pk is None:
             return None
-        self.actor_person = (
-            Person.objects.select_related("user").filter(org=self.org, pk=pk).first()
-        )
+        self.actor_person = person_or_none(viewer=self.viewer, pk=pk)
         if self.actor_person is None:
             raise forms.ValidationError("There is no such person in this organization.")
         return int(pk)
@@ -121,8 +125,8 @@ def _changes(event: AuditEvent, names: Names) -> list[Change]:
     ]
 
 
-def _referenced_names(events: list[AuditEvent], org: Organization) -> Names:
-    """Names of the people and units the events' changes point to: two queries at most."""
+def _referenced_ids(events: list[AuditEvent]) -> tuple[set[int], set[int]]:
+    """The ids of the people and units the events' changes point to."""
     ids: dict[str, set[int]] = {PERSON: set(), UNIT: set()}
     for event in events:
         for field, kind in REFERENCES.get(event.object_type, {}).items():
@@ -131,14 +135,7 @@ def _referenced_names(events: list[AuditEvent], org: Organization) -> Names:
                 for item in value if isinstance(value, list) else [value]:
                     if isinstance(item, int):
                         ids[kind].add(item)
-    return {
-        PERSON: dict(Person.objects.filter(org=org, pk__in=ids[PERSON]).values_list("pk", "name"))
-        if ids[PERSON]
-        else {},
-        UNIT: dict(Unit.objects.filter(org=org, pk__in=ids[UNIT]).values_list("pk", "name"))
-        if ids[UNIT]
-        else {},
-    }
+    return ids[PERSON], ids[UNIT]
 
 
 def _object_url(event: AuditEvent, org: Organization) -> str | None:
@@ -149,24 +146,10 @@ def _object_url(event: AuditEvent, org: Organization) -> str | None:
     return reverse(url_name, kwargs={"org": org.slug, "pk": pk})
 
 
-def audit_events_for(*, org: Organization, form: AuditFilterForm) -> QuerySet[AuditEvent]:
-    """The organization's own events, newest first, narrowed by the form's valid filters."""
-    events = AuditEvent.objects.filter(org=org).order_by("-at", "-id")
-    if form.actor_person is not None:
-        events = events.filter(actor_id=form.actor_person.user_id)
-        if form.actor_person.user_id is None:
-            events = events.none()
-    if form.cleaned_data.get("object_type"):
-        events = events.filter(object_type=form.cleaned_data["object_type"])
-    if form.cleaned_data.get("object_id"):
-        events = events.filter(object_id=form.cleaned_data["object_id"])
-    return events
-
-
 @admins_only
 def audit_log(request: OrgRequest) -> HttpResponse:
     """Who changed what, when: 50 events a page, by person and by object."""
-    form = AuditFilterForm(request.GET, org=request.org)
+    form = AuditFilterForm(request.GET, viewer=request.person)
     if not form.is_valid():
         return render(request, "orgs/audit_log.html", {"form": form, "rows": []}, status=400)
     filters = {
@@ -177,15 +160,24 @@ def audit_log(request: OrgRequest) -> HttpResponse:
     page = form.cleaned_data.get("page") or 1
     start = (page - 1) * PAGE_SIZE
     # One row more than a page tells whether an older page exists, without counting.
-    events = list(audit_events_for(org=request.org, form=form)[start : start + PAGE_SIZE + 1])
+    events = list(
+        audit_events_for(
+            viewer=request.person,
+            actor=form.actor_person,
+            object_type=form.cleaned_data.get("object_type") or "",
+            object_id=form.cleaned_data.get("object_id") or "",
+        )[start : start + PAGE_SIZE + 1]
+    )
     has_older = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-    people_by_user = {
-        p.user_id: p
-        for p in Person.objects.filter(org=request.org, user_id__in=actor_ids).only("pk", "user")
+    people_by_user = people_by_login(
+        viewer=request.person, user_ids={e.actor_id for e in events if e.actor_id is not None}
+    )
+    person_ids, unit_ids = _referenced_ids(events)
+    names = {
+        PERSON: names_of_people(viewer=request.person, ids=person_ids),
+        UNIT: names_of_units(viewer=request.person, ids=unit_ids),
     }
-    names = _referenced_names(events, request.org)
     rows = [
         Row(
             event=e,

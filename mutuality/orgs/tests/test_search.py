@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mutuality.orgs.importer import import_people
+from mutuality.orgs.importing.services import import_people
 from mutuality.orgs.models import Person
 from mutuality.orgs.selectors import people_by_reference, people_visible_to
 from mutuality.orgs.services import person_create, person_update

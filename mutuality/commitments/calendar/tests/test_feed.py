@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 
 from mutuality.accounts.models import hash_secret
-from mutuality.commitments.calendar.feed import feed_token_reset
+from mutuality.commitments.calendar.services import feed_token_reset
 from mutuality.commitments.commitments.tests.factories import days, in_state, move, request
 from mutuality.commitments.models import Commitment
 from mutuality.orgs.services import person_create
@@ -90,7 +90,7 @@ def test_due_dates_are_all_day_events_with_an_exclusive_end(personas: Personas) 
 def test_a_full_feed_keeps_every_open_commitment_and_drops_old_closed_ones(
     personas: Personas, monkeypatch: Any
 ) -> None:
-    from mutuality.commitments.calendar import feed
+    from mutuality.commitments.calendar import selectors as feed
 
     closed = [in_state(personas, "cancelled") for _ in range(3)]
     open_ones = [request(personas.member, personas.member2, due=40 + i) for i in range(2)]

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from mutuality.commitments.commitments.selectors import my_work
 from mutuality.commitments.history.demo import demo_history_seed
-from mutuality.commitments.ledger.figures import Subject, ledger_for, ledger_window
+from mutuality.commitments.ledger.figures import ledger_for, ledger_window
+from mutuality.commitments.ledger.selectors import Subject
 from mutuality.commitments.models import (
     TERMINAL_STATES,
     Commitment,

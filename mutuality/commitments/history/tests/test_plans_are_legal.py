@@ -21,18 +21,17 @@ import pytest
 from django.utils import timezone
 
 from mutuality.commitments.commitments import services as commitments
-from mutuality.commitments.history.writer import (
+from mutuality.commitments.history.plans import (
     _ISSUE_NAMES,
     _OUTCOME_NAMES,
     CommitmentPlan,
     Ev,
-    HistoryWriter,
     IEv,
     IssuePlan,
-    check_history,
     plan_commitment,
     plan_issue,
 )
+from mutuality.commitments.history.writer import HistoryWriter, check_history
 from mutuality.commitments.issues import services as issues
 from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import (

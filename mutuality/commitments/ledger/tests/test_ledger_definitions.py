@@ -14,7 +14,8 @@ import pytest
 from mutuality.commitments.commitments import services
 from mutuality.commitments.issues import services as issues
 from mutuality.commitments.issues.tests.factories import raise_issue
-from mutuality.commitments.ledger.figures import Ledger, Subject, ledger_for, ledger_window
+from mutuality.commitments.ledger.figures import Ledger, ledger_for, ledger_window
+from mutuality.commitments.ledger.selectors import Subject
 from mutuality.commitments.models import Commitment
 from mutuality.orgs.models import Person, Unit
 from mutuality.testing import Personas

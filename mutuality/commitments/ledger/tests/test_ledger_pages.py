@@ -125,8 +125,12 @@ def test_the_unit_page_shows_the_aggregate_with_a_chart_and_a_table(
         .content.decode()
     )
     assert "Support" in html and "unit ledger" in html
-    assert '<svg class="ledger-chart"' in html and "<circle" in html
+    # The trend is the one chart component: two promises in a month are too few to draw a
+    # rate from, so it says so, and its table has the counts.
+    assert '<figure class="chart-figure" data-chart="' in html
+    assert "too few to draw a rate from" in html
     assert "The figures as a table" in html
+    assert '<th scope="col" class="num">Kept share</th>' in html
     assert 'aria-current="page">Last 12 months' in html
     assert "style=" not in html  # the CSP forbids inline styles
 

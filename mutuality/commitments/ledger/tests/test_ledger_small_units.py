@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mutuality.commitments.ledger.figures import can_see_unit_ledger, units_for_ledger
+from mutuality.commitments.ledger.selectors import can_see_unit_ledger, units_for_ledger
 from mutuality.orgs.models import Person, Unit
 from mutuality.testing import Personas, api_client_for
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mutuality.orgs.importing.people_csv import csv_text, people_export_rows
 from mutuality.orgs.models import Organization
-from mutuality.orgs.people_csv import csv_text, people_export_rows
 
 
 class Command(BaseCommand):

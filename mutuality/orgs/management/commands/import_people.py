@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mutuality.orgs.importer import ImportResult, PlanEntry, import_people
+from mutuality.orgs.importing.services import import_people
+from mutuality.orgs.importing.state import ImportResult, PlanEntry
 from mutuality.orgs.models import Organization
 
 # Without -v 2, each list of people is cut to this many lines; problems are always all shown.

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 
 from mutuality.accounts.models import ApiToken
 from mutuality.core.models import AuditEvent
-from mutuality.orgs.importer import ImportResult, import_people
+from mutuality.orgs.importing.services import import_people
+from mutuality.orgs.importing.state import ImportResult
 from mutuality.orgs.models import Organization, Person, Role, Unit
 from mutuality.orgs.services import organization_create, person_deactivate, person_update
 from mutuality.testing import Personas
@@ -736,12 +737,12 @@ def test_a_value_the_database_refuses_is_reported_and_nothing_is_written(
 ) -> None:
     from django.db import DataError
 
-    from mutuality.orgs import importer
+    from mutuality.orgs.importing import writing
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise DataError("text fields cannot contain NUL (0x00) bytes")
 
-    monkeypatch.setattr(importer, "_insert_each", refuse)
+    monkeypatch.setattr(writing, "_insert_each", refuse)
     result = run(empty_org, TREE)
     assert not result.applied
     assert [p.row for p in result.errors] == [None]
@@ -750,7 +751,7 @@ def test_a_value_the_database_refuses_is_reported_and_nothing_is_written(
 
 
 def test_it_reports_a_damaged_utf16_file_instead_of_failing() -> None:
-    from mutuality.orgs.people_csv import read_people_csv
+    from mutuality.orgs.importing.people_csv import read_people_csv
 
     data = "\ufeffname,email\nAda,ada@x.test\n".encode("utf-16-le")
     parsed = read_people_csv(b"\xff\xfe" + data[2:] + b"\x00"[:1])

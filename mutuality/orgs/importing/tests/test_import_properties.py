@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mutuality.core.models import AuditEvent
-from mutuality.orgs.importer import import_people
+from mutuality.orgs.importing.people_csv import EXPORT_COLUMNS, csv_text, defuse, people_export_rows
+from mutuality.orgs.importing.services import import_people
 from mutuality.orgs.models import Organization, Person
-from mutuality.orgs.people_csv import EXPORT_COLUMNS, csv_text, defuse, people_export_rows
 from mutuality.orgs.services import organization_create
 
 _slugs = itertools.count()

@@ -9,15 +9,16 @@ from django.contrib import messages
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
-from mutuality.orgs.importer import import_people, import_upload_for, import_upload_store
-from mutuality.orgs.models import Role
-from mutuality.orgs.people_csv import (
+from mutuality.orgs.importing.people_csv import (
     FIELD_ALIASES,
     MAX_FILE_BYTES,
     csv_text,
     people_export_rows,
     unreadable_reason,
 )
+from mutuality.orgs.importing.selectors import import_upload_for
+from mutuality.orgs.importing.services import import_people, import_upload_store
+from mutuality.orgs.models import Role
 from mutuality.orgs.tenancy import OrgRequest, org_view
 
 admins_only = org_view(roles=[Role.ADMIN])

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from mutuality.orgs.importer import import_people
+from mutuality.orgs.importing.services import import_people
 from mutuality.orgs.models import Organization, Person
 from mutuality.orgs.services import (
     organization_create,
