@@ -47,7 +47,7 @@ class CommitmentsConfig(AppConfig):
                 label="My work",
                 url_name="commitments:my_work",
                 order=10,
-                badge=lambda viewer: my_work_waiting(viewer=viewer),
+                badge=lambda viewer, today: my_work_waiting(viewer=viewer, today=today),
             )
         )
         register(
@@ -55,7 +55,7 @@ class CommitmentsConfig(AppConfig):
                 label="Issues",
                 url_name="issues:list",
                 order=15,
-                badge=lambda viewer: issues_waiting(viewer=viewer),
+                badge=lambda viewer, today: issues_waiting(viewer=viewer),
             )
         )
         register(NavItem(label="Trust ledger", url_name="ledger:mine", order=50))

@@ -58,11 +58,14 @@ def memberships(user: Any) -> list[Person]:
     """Every organization the user is an active member of, as their Person there, by name."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        Person.objects.select_related("org", "unit", "user")
+    people = list(
+        Person.objects.select_related("org", "unit")
         .filter(user=user, is_active=True)
         .order_by("org__name", "org_id")
     )
+    for person in people:
+        person.user = user  # the login is already loaded: no need to read it again
+    return people
 
 
 def membership_for(user: Any, org_slug: str) -> Person:

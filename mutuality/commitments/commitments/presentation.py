@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 
 from mutuality.commitments.models import (
@@ -19,6 +18,7 @@ from mutuality.commitments.models import (
     CommitmentMove,
     CommitmentState,
 )
+from mutuality.core.links import pk_urls
 from mutuality.orgs.models import Person
 
 S = CommitmentState
@@ -136,15 +136,13 @@ def table_rows(
     """The rows of a commitments table as `viewer` reads them."""
     today = today or timezone.localdate()
     # reverse() once: per row it would cost more than the rest of the row.
-    head, tail = reverse("commitments:detail", kwargs={"org": viewer.org.slug, "pk": 0}).rsplit(
-        "/0/", 1
-    )
+    url = pk_urls("commitments:detail", org=viewer.org.slug)
     rows = []
     for c in items:
         others, own, whose = waits_for(c)
         rows.append(
             Row(
-                url=f"{head}/{c.pk}/{tail}",
+                url=url(c.pk),
                 title=c.title,
                 is_self=c.kind == CommitmentKind.SELF,
                 requester=c.requester.name,

@@ -260,12 +260,14 @@ def my_work(*, viewer: Person, limit: int = SECTION_LIMIT) -> MyWork:
     )
 
 
-def my_work_waiting(*, viewer: Person) -> QuerySet[Commitment]:
+def my_work_waiting(*, viewer: Person, today: dt.date | None = None) -> QuerySet[Commitment]:
     """The navigation badge: what waits for my answer, and what I owe that is overdue.
 
     Each commitment once; the viewer's units are a subquery, so counting it is one query.
+    Built from the viewer's id, organization and unit and today only (the navigation
+    compiles it once and reuses it: `mutuality.core.navigation`).
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     org = viewer.org_id
     led = Unit.leads.through.objects.filter(person_id=viewer.pk).values("unit_id")
     unit_q = Q(performer_unit_id__in=led)

@@ -182,7 +182,10 @@ def issues_filtered(
 
 
 def issues_waiting(*, viewer: Person) -> QuerySet[Issue, Any]:
-    """The navigation badge: issues waiting for the viewer's move, each once (one query)."""
+    """The navigation badge: issues waiting for the viewer's move, each once (one query).
+
+    Built from the viewer's id, organization and unit only (see `waiting_for_me`).
+    """
     branches = [b.order_by().values("id") for b in waiting_for_me(viewer)]
     return branches[0].union(*branches[1:])
 

@@ -44,7 +44,7 @@ def test_more_capabilities_with_badges_add_no_query(personas: Personas, monkeypa
             label=f"More {i}",
             url_name="orgs:units",
             order=200 + i,
-            badge=lambda viewer, i=i: Unit.objects.filter(org_id=viewer.org_id)[:i],
+            badge=lambda viewer, today, i=i: Unit.objects.filter(org_id=viewer.org_id)[:i],
         )
     monkeypatch.setattr(navigation, "_items", items)
     # Each entry's url_name must be distinct in the registry, not in the links.
@@ -83,3 +83,31 @@ def test_a_session_is_written_at_most_once_a_minute(personas: Personas, time_mac
     assert writes() == 0
     time_machine.move_to(start + dt.timedelta(seconds=61 + 61), tick=False)
     assert writes() == 1
+
+
+def test_a_badge_compiled_once_counts_for_every_viewer_as_if_built_for_them(
+    personas: Personas,
+) -> None:
+    from mutuality.commitments.commitments.tests.factories import request
+    from mutuality.commitments.issues.tests.factories import raise_issue
+
+    request(personas.member2, personas.member)
+    request(personas.admin, unit=personas.unit)
+    raise_issue(personas.admin, unit=personas.unit)
+    raise_issue(personas.member, personas.manager)
+    today = timezone.localdate()
+    viewers = [personas.member, personas.manager, personas.admin, personas.facilitator]
+    personas.admin.unit = None  # and one without a unit
+    badged = [item for item in navigation._items.values() if item.badge is not None]
+    assert badged
+    for item in badged:
+        assert item.badge is not None
+        for viewer in viewers:
+            direct = item.badge(viewer, today).count()
+            assert navigation._count_compiled([navigation._badge_sql(item, viewer, today)]) == [
+                direct
+            ], (item.label, viewer.name)
+    # Something is counted, for someone: the comparison is not between zeros.
+    assert any(
+        item.badge(viewer, today).count() for item in badged for viewer in viewers if item.badge
+    )

@@ -98,7 +98,7 @@ def test_it_says_what_waits_for_the_viewer_from_the_navigation_badges(
         label="Units",
         url_name="orgs:units",
         order=30,
-        badge=lambda person: Person.objects.filter(org_id=person.org_id, pk__in=three),
+        badge=lambda person, today: Person.objects.filter(org_id=person.org_id, pk__in=three),
     )
     monkeypatch.setattr(navigation, "_items", mine)
     html = personas.client_for(personas.member).get(personas.url("orgs:home")).content.decode()
