@@ -1,9 +1,11 @@
 """One page of a list, with how many rows there are in all: for pages and for the API.
 
-Lists that can grow without bound (commitments, issues) count no further than
-`COUNT_CAP`, so a count never reads a million rows: past it, the count is the cap and
-not exact ("more than 10,000"). A first page shorter than the page size is the whole
-list, so it is counted without another query.
+Lists that can grow without bound (commitments, issues) count no further than a cap,
+so a count never reads a million rows: past it, the count is the cap and not exact
+("more than 10,000"). The API counts to `COUNT_CAP`; a web page counts `PAGE_COUNT_WINDOW`
+rows past its own start ("1–25 of more than 1,000"), because nobody pages through a
+thousand rows and the count is most of a list page's SQL. A first page shorter than the
+page size is the whole list, so it is counted without another query.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.db.models import QuerySet
 
 # Lists count at most this many rows; beyond it a page says "more than …".
 COUNT_CAP = 10_000
+# A web page counts at most this many rows past its first.
+PAGE_COUNT_WINDOW = 1_000
 
 
 def capped_count(qs: QuerySet[Any], *, cap: int | None = COUNT_CAP) -> tuple[int, bool]:
@@ -81,8 +85,9 @@ class ListPage:
 
     @classmethod
     def of(cls, qs: QuerySet[Any], *, number: int, size: int) -> ListPage:
+        offset = (number - 1) * size
         items, count, exact = _slice(
-            qs, offset=(number - 1) * size, limit=size, cap=COUNT_CAP, count_qs=None
+            qs, offset=offset, limit=size, cap=offset + PAGE_COUNT_WINDOW, count_qs=None
         )
         return cls(number=number, items=items, count=count, exact=exact, size=size)
 
