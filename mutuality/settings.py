@@ -121,7 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Mutuality's queries are short index lookups and aggregates, so it only adds latency.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept like PostgreSQL's (MUTUALITY_DB_CONN_MAX_AGE): a new SQLite
+    # connection per request parses the schema again and starts with a cold page cache,
+    # which at 20,000 people doubled the time of a commitment page.
     DATABASES["default"]["OPTIONS"] = {
         # Take the write lock at BEGIN so concurrent writers wait on the busy timeout
         # instead of failing with "database is locked" when a read upgrades to a write.

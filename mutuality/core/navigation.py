@@ -22,12 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 
@@ -153,6 +155,13 @@ def _badge_sql(item: NavItem, viewer: Viewer, today: dt.date) -> Compiled:
     return sql, [values.get(p, p) if isinstance(p, int | str | dt.date) else p for p in params]
 
 
+@lru_cache(maxsize=4096)
+def _url(url_name: str, kwargs: tuple[tuple[str, Any], ...], where: tuple[Any, str]) -> str:
+    # An entry's address is the same on every page of an organization: reverse() it once
+    # per URL configuration and script prefix (`where`, both of which reverse() reads).
+    return reverse(url_name, kwargs=dict(kwargs))
+
+
 def links_for(viewer: Viewer) -> list[NavLink]:
     """The viewer's navigation, in order, with every badge counted (one query in all)."""
     items = [
@@ -169,13 +178,14 @@ def links_for(viewer: Viewer) -> list[NavLink]:
             strict=True,
         )
     )
+    where = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
     links = []
     for item in items:
         kwargs = {"org": viewer.org.slug, **(item.url_kwargs(viewer) if item.url_kwargs else {})}
         links.append(
             NavLink(
                 label=item.label,
-                url=reverse(item.url_name, kwargs=kwargs),
+                url=_url(item.url_name, tuple(sorted(kwargs.items())), where),
                 url_name=item.url_name,
                 badge=counts.get(item.url_name, 0),
                 menu=item.menu,

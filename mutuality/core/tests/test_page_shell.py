@@ -111,3 +111,22 @@ def test_a_badge_compiled_once_counts_for_every_viewer_as_if_built_for_them(
     assert any(
         item.badge(viewer, today).count() for item in badged for viewer in viewers if item.badge
     )
+
+
+def test_navigation_links_follow_the_script_prefix(personas: Personas) -> None:
+    # Addresses are reversed once and kept: kept per prefix, a site served under a path
+    # (SCRIPT_NAME) still links inside it.
+    from django.urls import get_script_prefix, set_script_prefix
+
+    def people_link() -> str:
+        links = navigation.links_for(personas.member)
+        return next(link.url for link in links if link.url_name == "orgs:people")
+
+    before = get_script_prefix()
+    assert people_link() == f"/o/{personas.org.slug}/people/"
+    try:
+        set_script_prefix("/mutuality/")
+        assert people_link() == f"/mutuality/o/{personas.org.slug}/people/"
+    finally:
+        set_script_prefix(before)
+    assert people_link() == f"/o/{personas.org.slug}/people/"

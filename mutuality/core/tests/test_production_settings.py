@@ -40,6 +40,7 @@ responses = {{
 }}
 print(json.dumps({{
     "debug": settings.DEBUG,
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "password_hashers": settings.PASSWORD_HASHERS,
     "hashed": make_password("correct horse battery staple"),
     "session_cookie": {{
@@ -88,6 +89,11 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     seen: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["debug"] is False
     return seen
+
+
+def test_database_connections_are_kept_between_requests(production: dict[str, Any]) -> None:
+    # SQLite too: reopening it on every request costs a schema parse and a cold cache.
+    assert production["conn_max_age"] == 60
 
 
 def test_passwords_are_hashed_with_argon2_first(production: dict[str, Any]) -> None:
