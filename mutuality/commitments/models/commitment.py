@@ -164,6 +164,17 @@ class Commitment(models.Model):
             models.Index(
                 fields=["org", "performer_unit", "closed_at", "due_date"], name="commitment_unit"
             ),
+            # Every open request made of a unit (open to the whole organization): the
+            # widest branch of the organization's open list. Through `commitment_unit` it
+            # walks every unit's requests, closed ones included (a hundred thousand index
+            # entries at size L for a thousand or two open ones). The partial index holds
+            # only the open ones, and carries its condition's columns so that SQLite
+            # answers from the index alone.
+            models.Index(
+                fields=["org", "performer_unit", "closed_at", "due_date"],
+                condition=Q(closed_at__isnull=True, performer_unit__isnull=False),
+                name="commitment_open_unit",
+            ),
             models.Index(fields=["org", "state", "due_date"], name="commitment_org_state"),
             models.Index(fields=["org", "due_date"], name="commitment_org_due"),
             models.Index(fields=["due_date"], name="commitment_due_date"),

@@ -22,11 +22,10 @@ ROOT = Path(__file__).resolve().parents[3]
 HOST = "mutuality.example.com"
 
 PROBE = f"""
+import gc
 import json
 
-import django
-
-django.setup()
+import mutuality.wsgi  # as gunicorn loads the app
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -41,6 +40,7 @@ responses = {{
 print(json.dumps({{
     "debug": settings.DEBUG,
     "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
+    "frozen_objects": gc.get_freeze_count(),
     "password_hashers": settings.PASSWORD_HASHERS,
     "hashed": make_password("correct horse battery staple"),
     "session_cookie": {{
@@ -94,6 +94,12 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_database_connections_are_kept_between_requests(production: dict[str, Any]) -> None:
     # SQLite too: reopening it on every request costs a schema parse and a cold cache.
     assert production["conn_max_age"] == 60
+
+
+def test_the_loaded_app_is_kept_out_of_full_garbage_collections(
+    production: dict[str, Any],
+) -> None:
+    assert production["frozen_objects"] > 10_000
 
 
 def test_passwords_are_hashed_with_argon2_first(production: dict[str, Any]) -> None:

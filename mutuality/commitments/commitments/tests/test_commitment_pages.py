@@ -506,3 +506,21 @@ def test_the_list_says_truthfully_whose_commitments_it_shows(personas: Personas)
     text = html.decode()
     assert "A commitment between two other people is theirs alone" in text
     assert "Every commitment in Acme is open" not in text
+
+
+def test_the_open_list_reads_open_unit_requests_from_their_own_index(
+    personas: Personas,
+) -> None:
+    # Through the general per-unit index, the whole organization's open list would walk
+    # every request ever made of any unit, closed ones included.
+    from django.db import connection
+
+    from mutuality.commitments.commitments.selectors import commitments_filtered
+
+    request(personas.member, unit=personas.unit)
+    request(personas.member, personas.member2)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = str(commitments_filtered(viewer=personas.member2)[:50].explain())
+    assert "commitment_open_unit" in plan, plan
