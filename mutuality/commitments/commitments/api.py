@@ -31,7 +31,7 @@ from mutuality.commitments.models import Commitment
 from mutuality.core.api.errors import fields_named
 from mutuality.core.api.schemas import READ_ERRORS, ErrorOut, Id
 from mutuality.core.paging import page_of
-from mutuality.core.workflow.api import add_move_operation
+from mutuality.core.workflow.api import add_move_operation, with_moves
 from mutuality.orgs.models import Person
 from mutuality.orgs.references import OrgReferences
 from mutuality.orgs.tenancy import auth_of
@@ -48,10 +48,8 @@ FIELD_NAMES = {
 
 
 def _with_details(commitment: Commitment, viewer: Person) -> Commitment:
-    """Attach the history and the viewer's legal moves for CommitmentDetailOut."""
-    commitment.history_for_api = commitment_history(commitment=commitment)  # type: ignore[attr-defined]
-    commitment.legal_moves_for_api = COMMITMENTS.legal_moves(commitment, viewer)  # type: ignore[attr-defined]
-    return commitment
+    history = commitment_history(commitment=commitment)
+    return with_moves(COMMITMENTS, commitment, viewer, history=history)
 
 
 @router.get(

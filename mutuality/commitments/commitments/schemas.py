@@ -14,6 +14,7 @@ from pydantic import Field
 from mutuality.commitments.commitments.selectors import STATE_FILTERS
 from mutuality.commitments.models import CommitmentKind, CommitmentState
 from mutuality.core.api.schemas import Id, Input, Limit, Offset, Text
+from mutuality.core.workflow.api import WithMovesOut
 
 Title = Annotated[Text, Field(min_length=1, max_length=200)]
 LongText = Annotated[Text, Field(max_length=10_000)]
@@ -106,18 +107,8 @@ class EventOut(Schema):
     answer_by: dt.date | None
 
 
-class CommitmentDetailOut(CommitmentOut):
+class CommitmentDetailOut(CommitmentOut, WithMovesOut):
     events: list[EventOut] = Field(description="Every move so far, oldest first.")
-    legal_moves: list[str] = Field(description="The moves the token's person may make now.")
-
-    # The API attaches these to the commitment before answering (see api._with_details).
-    @staticmethod
-    def resolve_events(obj: Any) -> list[Any]:
-        return list(obj.history_for_api)
-
-    @staticmethod
-    def resolve_legal_moves(obj: Any) -> list[str]:
-        return list(obj.legal_moves_for_api)
 
 
 class CommitmentFilters(Schema):

@@ -12,9 +12,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 
 from mutuality.commitments.commitments import services
 from mutuality.commitments.commitments.forms import ListFilterForm, NewCommitmentForm
@@ -25,12 +24,11 @@ from mutuality.commitments.commitments.selectors import (
     commitments_filtered,
     my_work,
 )
-from mutuality.commitments.commitments.workflow import ANSWER_MOVES, COMMITMENTS
+from mutuality.commitments.commitments.workflow import COMMITMENTS
 from mutuality.commitments.models import Commitment, CommitmentKind
 from mutuality.core.paging import ListPage
 from mutuality.core.params import id_param
-from mutuality.core.workflow.forms import MoveForm
-from mutuality.core.workflow.views import detail_response, handle_move, move_panel, with_words
+from mutuality.core.workflow.views import ObjectPages, with_words
 from mutuality.orgs.selectors import unit_or_none
 from mutuality.orgs.tenancy import HtmxOrgRequest, OrgRequest, org_view
 
@@ -148,61 +146,21 @@ def commitment_new(request: OrgRequest) -> HttpResponse:
 # --- one commitment and its moves ---------------------------------------------------------------
 
 
-def _render_detail(
-    request: HtmxOrgRequest,
-    commitment: Commitment,
-    *,
-    status: int = 200,
-    failed: MoveForm | None = None,
-    refusal: str = "",
-    kept_text: str = "",
-) -> HttpResponse:
-    viewer = request.person
-    slug = request.org.slug
-    context = {
+def _detail_context(request: HtmxOrgRequest, commitment: Commitment) -> dict[str, Any]:
+    return {
         "c": commitment,
-        "about": describe(commitment, viewer=viewer),
+        "about": describe(commitment, viewer=request.person),
         "history": with_words(COMMITMENTS, commitment_history(commitment=commitment)),
-        **move_panel(
-            COMMITMENTS,
-            commitment,
-            viewer,
-            url_for=lambda move: reverse(
-                "commitments:move", kwargs={"org": slug, "pk": commitment.pk, "move": move}
-            ),
-            failed=failed,
-            refusal=refusal,
-            kept_text=kept_text,
-        ),
     }
-    return detail_response(
-        request,
-        context,
-        page="commitments/detail.html",
-        fragment="commitments/_detail.html",
-        status=status,
-    )
 
 
-@org_view
-def commitment_detail(request: HtmxOrgRequest, pk: int) -> HttpResponse:
-    commitment = commitment_for_viewer(viewer=request.person, pk=pk)
-    return _render_detail(request, commitment)
-
-
-@org_view
-def commitment_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse:
-    viewer = request.person
-    if move not in ANSWER_MOVES:
-        raise Http404
-    commitment = commitment_for_viewer(viewer=viewer, pk=pk)
-    return handle_move(
-        request,
-        workflow=COMMITMENTS,
-        obj=commitment,
-        viewer=viewer,
-        move=move,
-        reload=lambda: commitment_for_viewer(viewer=viewer, pk=pk),
-        render=lambda obj, **kw: _render_detail(request, obj, **kw),
-        done_url=reverse("commitments:detail", args=[request.org.slug, pk]),
-    )
+PAGES = ObjectPages(
+    COMMITMENTS,
+    object_for_viewer=commitment_for_viewer,
+    context=_detail_context,
+    page="commitments/detail.html",
+    fragment="commitments/_detail.html",
+    urls="commitments",
+)
+commitment_detail = org_view(PAGES.detail_view)
+commitment_move = org_view(PAGES.move_view)

@@ -31,7 +31,7 @@ from mutuality.commitments.models import Issue
 from mutuality.core.api.errors import fields_named
 from mutuality.core.api.schemas import READ_ERRORS, Id
 from mutuality.core.paging import page_of
-from mutuality.core.workflow.api import add_move_operation
+from mutuality.core.workflow.api import add_move_operation, with_moves
 from mutuality.orgs.models import Person
 from mutuality.orgs.references import OrgReferences
 from mutuality.orgs.tenancy import auth_of
@@ -40,9 +40,7 @@ router = Router(tags=["issues"])
 
 
 def _with_details(issue: Issue, viewer: Person) -> Issue:
-    issue.history_for_api = issue_history(issue=issue)  # type: ignore[attr-defined]
-    issue.legal_moves_for_api = ISSUES.legal_moves(issue, viewer)  # type: ignore[attr-defined]
-    return issue
+    return with_moves(ISSUES, issue, viewer, history=issue_history(issue=issue))
 
 
 @router.get("/issues", response={200: IssuesPage, **READ_ERRORS}, summary="List issues")

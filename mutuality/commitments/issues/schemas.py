@@ -4,7 +4,7 @@ a move's body is derived from the declarations (`mutuality.core.workflow.api`)."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -12,6 +12,7 @@ from pydantic import Field
 from mutuality.commitments.issues.selectors import ROLE_FILTERS, STATE_FILTERS
 from mutuality.commitments.models import IssueState
 from mutuality.core.api.schemas import Id, Input, Limit, Offset, Text
+from mutuality.core.workflow.api import WithMovesOut
 
 Title = Annotated[Text, Field(min_length=1, max_length=200)]
 LongText = Annotated[Text, Field(max_length=10_000)]
@@ -59,17 +60,8 @@ class IssueEventOut(Schema):
     note: str
 
 
-class IssueDetailOut(IssueOut):
+class IssueDetailOut(IssueOut, WithMovesOut):
     events: list[IssueEventOut] = Field(description="Every move so far, oldest first.")
-    legal_moves: list[str] = Field(description="The moves the token's person may make now.")
-
-    @staticmethod
-    def resolve_events(obj: Any) -> list[Any]:
-        return list(obj.history_for_api)
-
-    @staticmethod
-    def resolve_legal_moves(obj: Any) -> list[str]:
-        return list(obj.legal_moves_for_api)
 
 
 class IssueFilters(Schema):

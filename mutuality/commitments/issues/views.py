@@ -12,20 +12,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 
 from mutuality.commitments.issues import services
 from mutuality.commitments.issues.forms import IssueFilterForm, RaiseIssueForm
 from mutuality.commitments.issues.presentation import ISSUE_CHIP, with_chips
 from mutuality.commitments.issues.selectors import issue_for_viewer, issue_history, issues_filtered
-from mutuality.commitments.issues.workflow import ISSUES, PERSON_MOVES
+from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import Issue
 from mutuality.core.paging import ListPage
 from mutuality.core.params import id_param
-from mutuality.core.workflow.forms import MoveForm
-from mutuality.core.workflow.views import detail_response, handle_move, move_panel, with_words
+from mutuality.core.workflow.views import ObjectPages, with_words
 from mutuality.orgs.selectors import unit_or_none
 from mutuality.orgs.tenancy import HtmxOrgRequest, OrgRequest, org_view
 
@@ -103,63 +101,23 @@ def issue_new(request: OrgRequest) -> HttpResponse:
 # --- one issue and its moves ---------------------------------------------------------------------------
 
 
-def _render_detail(
-    request: HtmxOrgRequest,
-    issue: Issue,
-    *,
-    status: int = 200,
-    failed: MoveForm | None = None,
-    refusal: str = "",
-    kept_text: str = "",
-) -> HttpResponse:
-    viewer = request.person
-    slug = request.org.slug
-    context = {
+def _detail_context(request: HtmxOrgRequest, issue: Issue) -> dict[str, Any]:
+    parties = {issue.raiser_id, issue.addressee_id, issue.owner_id, issue.facilitator_id}
+    return {
         "issue": issue,
         "chip": ISSUE_CHIP.get(issue.state, ""),
         "history": with_words(ISSUES, issue_history(issue=issue)),
-        **move_panel(
-            ISSUES,
-            issue,
-            viewer,
-            url_for=lambda move: reverse(
-                "issues:move", kwargs={"org": slug, "pk": issue.pk, "move": move}
-            ),
-            failed=failed,
-            refusal=refusal,
-            kept_text=kept_text,
-        ),
-        "is_party": viewer.pk
-        in {issue.raiser_id, issue.addressee_id, issue.owner_id, issue.facilitator_id},
+        "is_party": request.person.pk in parties,
     }
-    return detail_response(
-        request,
-        context,
-        page="commitments/issues/detail.html",
-        fragment="commitments/issues/_detail.html",
-        status=status,
-    )
 
 
-@org_view
-def issue_detail(request: HtmxOrgRequest, pk: int) -> HttpResponse:
-    issue = issue_for_viewer(viewer=request.person, pk=pk)
-    return _render_detail(request, issue)
-
-
-@org_view
-def issue_move(request: HtmxOrgRequest, pk: int, move: str) -> HttpResponse:
-    viewer = request.person
-    if move not in PERSON_MOVES:
-        raise Http404
-    issue = issue_for_viewer(viewer=viewer, pk=pk)
-    return handle_move(
-        request,
-        workflow=ISSUES,
-        obj=issue,
-        viewer=viewer,
-        move=move,
-        reload=lambda: issue_for_viewer(viewer=viewer, pk=pk),
-        render=lambda obj, **kw: _render_detail(request, obj, **kw),
-        done_url=reverse("issues:detail", args=[request.org.slug, pk]),
-    )
+PAGES = ObjectPages(
+    ISSUES,
+    object_for_viewer=issue_for_viewer,
+    context=_detail_context,
+    page="commitments/issues/detail.html",
+    fragment="commitments/issues/_detail.html",
+    urls="issues",
+)
+issue_detail = org_view(PAGES.detail_view)
+issue_move = org_view(PAGES.move_view)

@@ -10,7 +10,7 @@ from that one declaration:
 - `legal_moves`, the forms of the "your move" panel (`forms.move_form`), the API's body
   schema and its enum of moves (`api.body_schema`), the history's words (`Move.did`);
 - one web handler and one API handler for "a move on a versioned object"
-  (`views.handle_move`, `api.add_move_operation`).
+  (`views.ObjectPages` and its `handle_move`, `api.add_move_operation`).
 
 See docs/decisions/workflow-engine.md for why it is ours rather than a library's.
 """

@@ -15,7 +15,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -25,6 +25,31 @@ from pydantic import create_model
 from mutuality.core.api.errors import fields_named
 from mutuality.core.api.schemas import READ_ERRORS, Id, Input, Text, Version
 from mutuality.core.workflow.engine import DATE, PERSON, IllegalMove, Workflow
+
+T = TypeVar("T")
+
+
+class WithMovesOut(Schema):
+    """What the engine adds to a versioned object's API detail: the caller's legal moves,
+    and the resolver of `events` (each capability declares `events` with its own event
+    schema). `with_moves` attaches both to the object before answering."""
+
+    legal_moves: list[str] = PydanticField(description="The moves the token's person may make now.")
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.history_for_api)
+
+    @staticmethod
+    def resolve_legal_moves(obj: Any) -> list[str]:
+        return list(obj.legal_moves_for_api)
+
+
+def with_moves(workflow: Workflow, obj: T, viewer: Any, *, history: list[Any]) -> T:
+    """`obj` with its history and `viewer`'s legal moves attached, for `WithMovesOut`."""
+    obj.history_for_api = history  # type: ignore[attr-defined]
+    obj.legal_moves_for_api = workflow.legal_moves(obj, viewer)  # type: ignore[attr-defined]
+    return obj
 
 
 class MoveRefusalOut(Schema):

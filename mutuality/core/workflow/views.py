@@ -1,10 +1,11 @@
 """The page side of a move: the "your move" panel, and the one handler every move posts to.
 
-A capability's detail view renders the panel from `move_panel` (the moves the viewer may
-make now, each with its form) through `core/_moves.html`, and its move view hands the
-request to `handle_move`, after looking the object up for the viewer (so what they may
-not see is a 404, whatever the method). A refused move shows the object as it is now
-with the reason and changes nothing; a move based on a stale page keeps what was typed.
+A capability declares its object's pages once (`ObjectPages`): the detail page shows the
+panel from `move_panel` (the moves the viewer may make now, each with its form) through
+`core/_moves.html`; the move view looks the object up for the viewer (so what they may
+not see is a 404, whatever the method) and hands the request to `handle_move`. A refused
+move shows the object as it is now with the reason and changes nothing; a move based on
+a stale page keeps what was typed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from mutuality.core.htmx import FRAGMENT_VARY, wants_fragment
@@ -154,27 +156,78 @@ def handle_move(
     return HttpResponseRedirect(done_url)
 
 
-def detail_response(
-    request: HttpRequest,
-    context: dict[str, Any],
-    *,
-    page: str,
-    fragment: str,
-    status: int = 200,
-) -> HttpResponse:
-    """A versioned object's detail: the whole page, or (to htmx) the fragment it swaps.
+@dataclass(frozen=True)
+class ObjectPages:
+    """The web pages of one versioned object, declared once per capability: its detail
+    page with the "your move" panel, and the view its moves post to (the twin of the
+    API's `add_move_operation`).
 
-    htmx swaps only successful responses, so a refusal goes to it as 200 with the reason
-    in the panel; without htmx the page carries the real status. Either way the response
-    varies on the headers that chose between them.
+    `object_for_viewer(viewer=…, pk=…)` is the capability's selector (a 404 for what the
+    viewer may not see); `context(request, obj)` the page's own context (the panel is
+    added); `page` and `fragment` its templates (the whole page, and what htmx swaps);
+    `urls` the URL namespace, whose `detail` takes `org` and `pk` and whose `move` takes
+    those and the move. The viewer is `request.person`: wrap the views in the
+    organization's view decorator, which sets it.
     """
-    context["fragment"] = wants_fragment(request)
-    if context["fragment"]:
-        response = render(request, fragment, context)
-    else:
-        response = render(request, page, context, status=status)
-    patch_vary_headers(response, FRAGMENT_VARY)
-    return response
+
+    workflow: Workflow
+    object_for_viewer: Callable[..., Any]
+    context: Callable[[Any, Any], dict[str, Any]]
+    page: str
+    fragment: str
+    urls: str
+
+    def detail_view(self, request: Any, pk: int) -> HttpResponse:
+        return self.render(request, self.object_for_viewer(viewer=request.person, pk=pk))
+
+    def move_view(self, request: Any, pk: int, move: str) -> HttpResponse:
+        viewer = request.person
+        return handle_move(
+            request,
+            workflow=self.workflow,
+            obj=self.object_for_viewer(viewer=viewer, pk=pk),
+            viewer=viewer,
+            move=move,
+            reload=lambda: self.object_for_viewer(viewer=viewer, pk=pk),
+            render=lambda obj, **panel: self.render(request, obj, **panel),
+            done_url=reverse(f"{self.urls}:detail", kwargs={"org": request.org.slug, "pk": pk}),
+        )
+
+    def render(
+        self,
+        request: Any,
+        obj: Any,
+        *,
+        status: int = 200,
+        failed: MoveForm | None = None,
+        refusal: str = "",
+        kept_text: str = "",
+    ) -> HttpResponse:
+        """The detail (`status` for the whole page) with the panel, after a move or not.
+
+        htmx swaps only successful responses, so a refusal goes to it as 200 with the
+        reason in the panel; without htmx the page carries the real status. Either way
+        the response varies on the headers that chose between them.
+        """
+        org = request.org.slug
+        context = self.context(request, obj) | move_panel(
+            self.workflow,
+            obj,
+            request.person,
+            url_for=lambda name: reverse(
+                f"{self.urls}:move", kwargs={"org": org, "pk": obj.pk, "move": name}
+            ),
+            failed=failed,
+            refusal=refusal,
+            kept_text=kept_text,
+        )
+        context["fragment"] = wants_fragment(request)
+        if context["fragment"]:
+            response = render(request, self.fragment, context)
+        else:
+            response = render(request, self.page, context, status=status)
+        patch_vary_headers(response, FRAGMENT_VARY)
+        return response
 
 
 def with_words(workflow: Workflow, events: list[Any]) -> list[Any]:
