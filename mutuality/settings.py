@@ -120,6 +120,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends a second compiling queries it guesses are large;
     # Mutuality's queries are short index lookups and aggregates, so it only adds latency.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound by the server, and a query run a few times on a connection
+    # prepared there: PostgreSQL then plans it once per connection instead of on every
+    # request (planning the navigation's badges took longer than running them). Only
+    # where connections are kept: a pooler in transaction mode (MUTUALITY_DB_CONN_MAX_AGE
+    # =0, docs/operations.md) would hand a prepared statement to the wrong session.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+    if DATABASES["default"]["CONN_MAX_AGE"]:
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Connections are kept like PostgreSQL's (MUTUALITY_DB_CONN_MAX_AGE): a new SQLite
     # connection per request parses the schema again and starts with a cold page cache,

@@ -11,6 +11,7 @@ page size is the whole list, so it is counted without another query.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,10 @@ def capped_count(qs: QuerySet[Any], *, cap: int | None = COUNT_CAP) -> tuple[int
     return (n, True) if n <= cap else (cap, False)
 
 
+# What a list does with its page's rows once read (e.g. load the people they name).
+Load = Callable[[list[Any]], Any]
+
+
 def _slice(
     qs: QuerySet[Any],
     *,
@@ -42,8 +47,11 @@ def _slice(
     limit: int,
     cap: int | None,
     count_qs: QuerySet[Any] | None,
+    load: Load | None = None,
 ) -> tuple[list[Any], int, bool]:
     items = list(qs[offset : offset + limit])
+    if load is not None:
+        load(items)
     if offset == 0 and len(items) < limit:
         return items, len(items), True
     count, exact = capped_count(count_qs if count_qs is not None else qs, cap=cap)
@@ -57,13 +65,16 @@ def page_of(
     offset: int,
     cap: int | None = COUNT_CAP,
     count_qs: QuerySet[Any] | None = None,
+    load: Load | None = None,
 ) -> dict[str, Any]:
     """An API list's answer: `limit` rows of `qs` from `offset`, and the count of all.
 
     `count_qs` counts instead of `qs` (a plain queryset, when `qs` is annotated with
-    aggregates that a count would have to wrap).
+    aggregates that a count would have to wrap); `load(items)` runs on the page's rows.
     """
-    items, count, exact = _slice(qs, offset=offset, limit=limit, cap=cap, count_qs=count_qs)
+    items, count, exact = _slice(
+        qs, offset=offset, limit=limit, cap=cap, count_qs=count_qs, load=load
+    )
     return {
         "count": count,
         "count_is_exact": exact,
@@ -84,10 +95,16 @@ class ListPage:
     size: int
 
     @classmethod
-    def of(cls, qs: QuerySet[Any], *, number: int, size: int) -> ListPage:
+    def of(cls, qs: QuerySet[Any], *, number: int, size: int, load: Load | None = None) -> ListPage:
+        """Page `number` of `qs`; `load(items)` runs on its rows once read."""
         offset = (number - 1) * size
         items, count, exact = _slice(
-            qs, offset=offset, limit=size, cap=offset + PAGE_COUNT_WINDOW, count_qs=None
+            qs,
+            offset=offset,
+            limit=size,
+            cap=offset + PAGE_COUNT_WINDOW,
+            count_qs=None,
+            load=load,
         )
         return cls(number=number, items=items, count=count, exact=exact, size=size)
 

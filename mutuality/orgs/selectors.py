@@ -331,7 +331,12 @@ def unit_for_viewer(*, viewer: Person, pk: int) -> Unit:
 
 
 def unit_path(*, unit: Unit) -> list[Unit]:
-    """The units above `unit`, root first (not including `unit` itself). One query."""
+    """The units above `unit`, root first (not including `unit` itself). One query, kept
+    on `unit` (a unit's page asks for its breadcrumbs and again for who may see its
+    ledger)."""
+    cached: list[Unit] | None = getattr(unit, "_path_above", None)
+    if cached is not None:
+        return list(cached)
     ancestors = Unit.objects.raw(_UNIT_ANCESTORS_SQL, [unit.pk, MAX_DEPTH, unit.org_id])
     path: list[Unit] = []
     seen: set[int] = {unit.pk}
@@ -340,7 +345,8 @@ def unit_path(*, unit: Unit) -> list[Unit]:
             break
         seen.add(ancestor.pk)
         path.append(ancestor)
-    return path[::-1]
+    unit._path_above = path[::-1]  # type: ignore[attr-defined]
+    return list(unit._path_above)  # type: ignore[attr-defined]
 
 
 def unit_count(*, org: Organization) -> int:

@@ -25,6 +25,7 @@ from mutuality.commitments.commitments.selectors import (
     commitment_for_viewer,
     commitment_history,
     commitments_filtered,
+    with_parties,
 )
 from mutuality.commitments.commitments.workflow import COMMITMENTS
 from mutuality.commitments.models import Commitment
@@ -69,7 +70,7 @@ def commitments_list(request: HttpRequest, filters: Query[CommitmentFilters]) ->
         overdue=filters.overdue,
         unit_id=filters.unit,
     )
-    return page_of(qs, limit=filters.limit, offset=filters.offset)
+    return page_of(qs, limit=filters.limit, offset=filters.offset, load=with_parties)
 
 
 @router.get(

@@ -25,6 +25,7 @@ from mutuality.commitments.models import (
     CommitmentEvent,
     CommitmentState,
 )
+from mutuality.core.db import load_related
 from mutuality.orgs.models import Person, Unit
 
 S = CommitmentState
@@ -67,16 +68,14 @@ def units_for_moves(*, commitment: Commitment, viewer: Person) -> tuple[set[int]
     return unit_ids_of(viewer), lead_unit_ids_of(viewer)
 
 
-# Every column of a commitment, but only the names of the people and unit it joins: lists
-# build dozens of these per page.
-_OWN_FIELDS = tuple(f.name for f in Commitment._meta.concrete_fields)
-_PARTY_NAMES = ("requester__name", "performer__name", "performer_unit__name", "proposed_by__name")
+def with_parties(commitments: list[Commitment]) -> list[Commitment]:
+    """`commitments` with the people and unit they name, loaded in two short queries.
 
-
-def _with_parties(qs: QuerySet[Commitment]) -> QuerySet[Commitment]:
-    return qs.select_related("requester", "performer", "performer_unit", "proposed_by").only(
-        *_OWN_FIELDS, *_PARTY_NAMES
-    )
+    Lists read their page first and then this (`ListPage.of(..., load=with_parties)`):
+    joined into the list's query, PostgreSQL would join every candidate before the sort
+    and the limit (core/db.py `load_related`).
+    """
+    return load_related(commitments, "requester", "performer", "performer_unit", "proposed_by")
 
 
 def visible_q(viewer: Person) -> Q:
@@ -105,15 +104,11 @@ def commitment_for_viewer(*, viewer: Person, pk: int | str) -> Commitment:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    commitment = (
-        _with_parties(commitments_visible_to(viewer=viewer))
-        .select_related("org", "proposed_by")
-        .filter(pk=pk)
-        .first()
-    )
+    commitment = commitments_visible_to(viewer=viewer).filter(pk=pk).first()
     if commitment is None:
         raise Http404
-    return commitment
+    commitment.org = viewer.org  # the same organization: no need to read it again
+    return with_parties([commitment])[0]
 
 
 def commitment_history(*, commitment: Commitment) -> list[CommitmentEvent]:
@@ -218,7 +213,7 @@ class MyWork:
 
 def _section(q: Q, *, key: str, title: str, empty: str, role: str, limit: int) -> WorkSection:
     qs = Commitment.objects.filter(q)
-    items = list(_with_parties(qs).order_by("due_date", "id")[:limit])
+    items = list(qs.order_by("due_date", "id")[:limit])
     count = len(items) if len(items) < limit else qs.count()
     return WorkSection(key=key, title=title, empty=empty, items=items, count=count, role=role)
 
@@ -231,7 +226,7 @@ def my_work(*, viewer: Person, limit: int = SECTION_LIMIT) -> MyWork:
     """
     today = timezone.localdate()
     unit_ids = unit_ids_of(viewer)
-    return MyWork(
+    work = MyWork(
         waiting=_section(
             waiting_for_answer_q(viewer, unit_ids=unit_ids),
             key="waiting",
@@ -258,6 +253,8 @@ def my_work(*, viewer: Person, limit: int = SECTION_LIMIT) -> MyWork:
         ),
         today=today,
     )
+    with_parties([c for section in work.sections for c in section.items])
+    return work
 
 
 def my_work_waiting(*, viewer: Person, today: dt.date | None = None) -> QuerySet[Commitment]:
@@ -343,7 +340,7 @@ def commitments_filtered(
     if unit_id is not None:
         qs = qs.filter(performer_unit_id=unit_id)
     if state in ("closed", "all", *sorted({S.SATISFIED, S.DECLINED, S.CANCELLED, S.REVOKED})):
-        return _with_parties(qs).order_by("-due_date", "-id")
+        return qs.order_by("-due_date", "-id")
     if role == "" and unit_id is None and not overdue:
         # The whole-organization open list. Ordered on the bare column, PostgreSQL walks
         # the (org, due_date) index from the oldest date and throws away nearly every
@@ -351,8 +348,8 @@ def commitments_filtered(
         # at a million rows. Ordering on an expression of the same value keeps it on the
         # per-branch indexes, which find the few candidates at once, and it sorts those.
         due = OrderBy(Coalesce(F("due_date"), F("original_due_date")))
-        return _with_parties(qs).order_by(due, "id")
-    return _with_parties(qs).order_by("due_date", "id")
+        return qs.order_by(due, "id")
+    return qs.order_by("due_date", "id")
 
 
 def _open_visible_ids(viewer: Person) -> QuerySet[Commitment, Any]:
@@ -380,6 +377,9 @@ def unit_open_commitments(*, unit: Unit, limit: int = 20) -> tuple[list[Commitme
     qs = Commitment.objects.filter(
         org_id=unit.org_id, performer_unit_id=unit.pk, closed_at__isnull=True
     )
-    items = list(_with_parties(qs).order_by("due_date", "id")[:limit])
+    items = list(qs.order_by("due_date", "id")[:limit])
+    for commitment in items:
+        commitment.performer_unit = unit
+    with_parties(items)
     count = len(items) if len(items) < limit else qs.count()
     return items, count

@@ -23,6 +23,7 @@ from mutuality.commitments.commitments.selectors import (
     commitment_history,
     commitments_filtered,
     my_work,
+    with_parties,
 )
 from mutuality.commitments.commitments.workflow import COMMITMENTS
 from mutuality.commitments.models import Commitment, CommitmentKind
@@ -66,7 +67,7 @@ def commitment_list(request: OrgRequest) -> HttpResponse:
             overdue=data["overdue"],
             unit_id=data["unit"],
         )
-        page = ListPage.of(qs, number=data["page"] or 1, size=PAGE_SIZE)
+        page = ListPage.of(qs, number=data["page"] or 1, size=PAGE_SIZE, load=with_parties)
         if data["unit"] is not None:
             unit = unit_or_none(viewer=viewer, pk=data["unit"])
     rows = table_rows(page.items, viewer=viewer) if page is not None else []

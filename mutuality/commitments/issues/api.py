@@ -25,6 +25,7 @@ from mutuality.commitments.issues.selectors import (
     issue_for_viewer,
     issue_history,
     issues_filtered,
+    with_parties,
 )
 from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import Issue
@@ -53,7 +54,7 @@ def issues_list(request: HttpRequest, filters: Query[IssueFilters]) -> dict[str,
     qs = issues_filtered(
         viewer=auth_of(request).person, role=filters.role, state=filters.state, unit_id=filters.unit
     )
-    return page_of(qs, limit=filters.limit, offset=filters.offset)
+    return page_of(qs, limit=filters.limit, offset=filters.offset, load=with_parties)
 
 
 @router.get(

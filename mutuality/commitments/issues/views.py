@@ -18,7 +18,12 @@ from django.shortcuts import render
 from mutuality.commitments.issues import services
 from mutuality.commitments.issues.forms import IssueFilterForm, RaiseIssueForm
 from mutuality.commitments.issues.presentation import ISSUE_CHIP, with_chips
-from mutuality.commitments.issues.selectors import issue_for_viewer, issue_history, issues_filtered
+from mutuality.commitments.issues.selectors import (
+    issue_for_viewer,
+    issue_history,
+    issues_filtered,
+    with_parties,
+)
 from mutuality.commitments.issues.workflow import ISSUES
 from mutuality.commitments.models import Issue
 from mutuality.core.paging import ListPage
@@ -47,7 +52,7 @@ def issue_list(request: OrgRequest) -> HttpResponse:
             state=cleaned["state"] or "open",
             unit_id=cleaned["unit"],
         )
-        page = ListPage.of(qs, number=cleaned["page"] or 1, size=PAGE_SIZE)
+        page = ListPage.of(qs, number=cleaned["page"] or 1, size=PAGE_SIZE, load=with_parties)
         with_chips(page.items)
         if cleaned["unit"] is not None:
             unit = unit_or_none(viewer=viewer, pk=cleaned["unit"])

@@ -145,3 +145,42 @@ def test_responses_carry_the_content_security_policy(production: dict[str, Any])
         assert "unsafe-inline" not in policy, name
     assert production["responses"]["health"]["status"] == 200
     assert production["responses"]["page"]["status"] == 302  # to the login page
+
+
+def _postgres_options(**env: str) -> dict[str, Any]:
+    """The database OPTIONS production settings give a PostgreSQL URL (nothing connects)."""
+    probe = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MUTUALITY_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    result = subprocess.run(  # noqa: S603 - fixed arguments, our own settings
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=clean
+        | {
+            "DJANGO_SETTINGS_MODULE": "mutuality.settings",
+            "MUTUALITY_SECRET_KEY": secrets.token_urlsafe(50),
+            "DATABASE_URL": "postgres://mutuality@db.internal:5432/mutuality",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    options: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return options
+
+
+def test_postgres_plans_a_repeated_query_once_per_kept_connection() -> None:
+    options = _postgres_options()
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    # Behind a pooler in transaction mode connections are not kept: nothing is prepared.
+    assert "prepare_threshold" not in _postgres_options(MUTUALITY_DB_CONN_MAX_AGE="0")

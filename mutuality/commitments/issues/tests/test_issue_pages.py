@@ -326,6 +326,7 @@ def test_the_list_runs_in_a_bounded_number_of_queries(
     client.get(url)
     for i in range(3):
         raise_issue(personas.member2, personas.member, title=f"Issue {i}")
+    raise_issue(personas.admin, unit=personas.unit, title="A unit's")
     with django_assert_max_num_queries(14) as few:
         client.get(url)
     for i in range(30):
