@@ -9,8 +9,8 @@ from typing import Any
 
 from django import forms
 
+from mutuality.commitments.commitments.dates import date_range
 from mutuality.commitments.commitments.selectors import STATE_FILTERS
-from mutuality.commitments.commitments.workflow import date_range
 from mutuality.commitments.models import CommitmentKind, CommitmentState
 from mutuality.core.paging import COUNT_CAP
 from mutuality.core.workflow.forms import DateInput

@@ -15,13 +15,13 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from mutuality.commitments.commitments.dates import future_date
 from mutuality.commitments.commitments.workflow import (
     COMMITMENTS,
     IllegalMove,
     NotYourMove,
     StaleVersion,
     audit_move,
-    future_date,
 )
 from mutuality.commitments.models import (
     Commitment,

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from mutuality.commitments.commitments.dates import date_range, future_date
 from mutuality.commitments.commitments.selectors import units_for_moves
 from mutuality.commitments.models import (
     TERMINAL_STATES,
@@ -41,9 +42,6 @@ __all__ = [
     "IllegalMove",
     "NotYourMove",
     "StaleVersion",
-    "future_date",
-    "latest_due_date",
-    "too_far_message",
 ]
 
 REQUESTER = "requester"
@@ -55,45 +53,6 @@ UNIT_LEAD = "unit_lead"
 
 S = CommitmentState
 M = CommitmentMove
-
-# --- dates --------------------------------------------------------------------------------------
-
-# Dates further ahead than this are typing mistakes, and would not fit a calendar's next day.
-MAX_YEARS_AHEAD = 5
-
-
-def latest_due_date(today: dt.date | None = None) -> dt.date:
-    """The latest date a commitment may be due (or answered) by: five years from today."""
-    today = today or timezone.localdate()
-    try:
-        return today.replace(year=today.year + MAX_YEARS_AHEAD)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
-
-
-def too_far_message(today: dt.date | None = None) -> str:
-    return (
-        f"Choose a date within {MAX_YEARS_AHEAD} years "
-        f"(by {latest_due_date(today):%-d %B %Y} at the latest)."
-    )
-
-
-def date_range() -> tuple[dt.date, dt.date]:
-    """The dates a commitment's forms offer: today to `latest_due_date`."""
-    today = timezone.localdate()
-    return today, latest_due_date(today)
-
-
-def future_date(value: dt.date | None, *, field: str, today: dt.date) -> dt.date:
-    """`value` if it is today or later and at most five years ahead; else the refusal."""
-    if value is None:
-        raise ValidationError({field: "Give a date."})
-    if value < today:
-        raise ValidationError({field: "This date is in the past; choose today or later."})
-    if value > latest_due_date(today):
-        raise ValidationError({field: too_far_message(today)})
-    return value
-
 
 # --- the fields moves take ------------------------------------------------------------------------
 
