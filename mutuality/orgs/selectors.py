@@ -141,7 +141,9 @@ def people_visible_to(
         people = people.filter(unit_id=unit if isinstance(unit, int) else unit.pk)
     if manager is not None:
         people = people.filter(manager_id=manager if isinstance(manager, int) else manager.pk)
-    return people.select_related("unit", "manager").order_by("name", "id")
+    # No joins: the API answers ids, the directory reads the names it shows as values
+    # (orgs.presentation.as_rows), and joins would only make PostgreSQL plan longer.
+    return people.order_by("name", "id")
 
 
 def people_with_ids(*, viewer: Person, ids: set[int]) -> list[Person]:

@@ -53,7 +53,11 @@ def people_suggest(request: OrgRequest) -> HttpResponse:
     typed = _typed(request)
     if len(fold(typed)) < MIN_LETTERS:
         return _render(request, [])
-    people = people_visible_to(viewer=request.person, q=typed).exclude(pk=request.person.pk)
+    people = (
+        people_visible_to(viewer=request.person, q=typed)
+        .exclude(pk=request.person.pk)
+        .select_related("unit")  # each suggestion names the person's unit
+    )
     return _render(
         request,
         [Suggestion(reference_for(p), _person_label(p)) for p in people[:SUGGESTIONS]],
